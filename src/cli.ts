@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli/program.js';
+import type { CliIo } from './cli/terminal.js';
+import { isAmiAuditError } from './errors.js';
+
+const EXIT_USAGE = 2;
+const EXIT_FAILED = 3;
+
+/** The package version, read from the package.json that ships beside `dist/`. */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Runs the CLI and returns the exit status; the only place that decides how an error ends the process. */
+async function main(argv: string[], io: CliIo): Promise<number> {
+  const version = packageVersion();
+  const debug = argv.includes('--debug');
+  let exitCode = 0;
+  const program = buildProgram(version, async (options) => {
+    // The SDK warns on every run under Node 20; in a CI log that warning is noise, not news.
+    io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    // Loaded here, not at the top: --help and --version must not pay for loading the AWS SDK.
+    const { runScan } = await import('./cli/run-scan.js');
+    exitCode = await runScan(options, io, { name: 'ami-audit', version });
+  }, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end with 0; a usage error with 2 (commander's own 1 would read as "findings").
+      const informational = ['commander.helpDisplayed', 'commander.version'].includes(error.code);
+      return informational ? 0 : EXIT_USAGE;
+    }
+    if (isAmiAuditError(error)) {
+      io.stderr.write(`ami-audit: error: ${error.message}\n`);
+      if (debug && error.cause instanceof Error) io.stderr.write(`${error.cause.stack}\n`);
+      return error.code === 'Internal' ? EXIT_FAILED : EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`ami-audit: internal error: ${message.split('\n', 1)[0]}${debug ? '' : ' (run again with --debug for the stack)'}\n`);
+    if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+process.exitCode = await main(process.argv, { stdout: process.stdout, stderr: process.stderr, env: process.env });

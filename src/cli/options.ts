@@ -1,0 +1,64 @@
+/**
+ * The options of `ami-audit scan`, as data: commander, `--help` and the README's option table are all
+ * made from this list, so they cannot drift apart. This module loads nothing heavy: `--help` and
+ * `--version` must start fast.
+ */
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  /** Shown in `--help` and used when the option is absent. */
+  defaultValue?: string | string[] | boolean | number;
+  /** Group in the README's table. */
+  group: 'where' | 'what' | 'checks' | 'output' | 'behaviour';
+  /** Collect every occurrence instead of keeping the last (`--filter` may be given many times). */
+  repeatable?: boolean;
+}
+
+export const SCAN_OPTIONS: OptionSpec[] = [
+  { group: 'where', flags: '--region <names...>', description: 'regions to scan (default: AWS_REGION or the profile\'s region)' },
+  { group: 'where', flags: '--profile <name>', description: 'named profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE, then the SDK\'s credential chain)' },
+  { group: 'where', flags: '--endpoint-url <url>', description: 'send EC2 calls to this URL instead of AWS (an EC2-compatible endpoint such as the bundled emulator)' },
+  { group: 'what', flags: '--owners <ids...>', description: 'image owners: account ids, self, amazon, aws-marketplace, aws-backup-vault', defaultValue: ['self'] },
+  { group: 'what', flags: '--executable-users <ids...>', description: 'images these users may launch: account ids, self, all' },
+  { group: 'what', flags: '--image-ids <ids...>', description: 'only these images' },
+  { group: 'what', flags: '--filter <spec>', description: 'a DescribeImages filter in the AWS CLI shorthand, e.g. Name=tag:Team,Values=web (repeatable; filters AND, values OR)', repeatable: true },
+  { group: 'what', flags: '--include-deprecated', description: 'include deprecated images' },
+  { group: 'what', flags: '--include-disabled', description: 'include disabled images' },
+  { group: 'what', flags: '--input <file>', description: 'classify a saved "aws ec2 describe-images" JSON document (- for stdin) instead of calling AWS' },
+  { group: 'checks', flags: '--checks <names...>', description: 'checks to run: imds, tpm, boot, lifecycle, secure-boot, sharing', defaultValue: ['imds', 'tpm', 'boot', 'lifecycle'] },
+  { group: 'checks', flags: '--attributes <names...>', description: 'also read these attributes with DescribeImageAttribute, one call per image each (e.g. imdsSupport,bootMode,tpmSupport to verify DescribeImages)' },
+  { group: 'checks', flags: '--concurrency <n>', description: 'most DescribeImageAttribute calls in flight per region (1-100)', defaultValue: 10 },
+  { group: 'checks', flags: '--region-concurrency <n>', description: 'most regions scanned at once (1-32)', defaultValue: 4 },
+  { group: 'output', flags: '--output <format>', description: 'table or json', defaultValue: 'table' },
+  { group: 'output', flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical, or none', defaultValue: 'high' },
+  { group: 'output', flags: '--no-color', description: 'no colour in the table (NO_COLOR is honoured too)' },
+  { group: 'behaviour', flags: '--max-attempts <n>', description: 'attempts per API call, retries included (1-50; default: AWS_MAX_ATTEMPTS or 10)' },
+  { group: 'behaviour', flags: '--retry-mode <mode>', description: 'SDK retry mode: standard or adaptive (default: AWS_RETRY_MODE or adaptive)' },
+  { group: 'behaviour', flags: '--request-timeout <seconds>', description: 'seconds one API attempt may take', defaultValue: 20 },
+  { group: 'behaviour', flags: '--debug', description: 'print each API call and the stack of an error (never credentials)' },
+];
+
+/** What commander hands the scan action, before validation. */
+export interface RawScanOptions {
+  region?: string[];
+  profile?: string;
+  endpointUrl?: string;
+  owners: string[];
+  executableUsers?: string[];
+  imageIds?: string[];
+  filter?: string[];
+  includeDeprecated?: boolean;
+  includeDisabled?: boolean;
+  input?: string;
+  checks: string[];
+  attributes?: string[];
+  concurrency: string | number;
+  regionConcurrency: string | number;
+  output: string;
+  failOn: string;
+  color: boolean;
+  maxAttempts?: string;
+  retryMode?: string;
+  requestTimeout: string | number;
+  debug?: boolean;
+}

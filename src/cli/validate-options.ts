@@ -1,0 +1,130 @@
+import type { ImageQuery } from '../aws/ec2-port.js';
+import { parseFilter } from '../core/filter-shorthand.js';
+import type { FailOn } from '../core/policy.js';
+import { CHECK_NAMES, type CheckName } from '../core/rules.js';
+import { isSeverity } from '../core/severity.js';
+import { IMAGE_ATTRIBUTES, type ImageAttributeName } from '../core/types.js';
+import { AmiAuditError } from '../errors.js';
+import type { RawScanOptions } from './options.js';
+
+export type OutputFormat = 'table' | 'json';
+
+/** A scan's settings after validation: every value checked, every list split, every unit converted. */
+export interface ScanSettings {
+  /** Regions named with `--region`; empty means "the SDK's default region". */
+  regions: string[];
+  profile?: string;
+  endpointUrl?: string;
+  query: ImageQuery;
+  input?: string;
+  checks: CheckName[];
+  attributes: ImageAttributeName[];
+  concurrency: number;
+  regionConcurrency: number;
+  output: OutputFormat;
+  failOn: FailOn;
+  /** Whether the user allowed colour (`--no-color` not given); the terminal decides the rest. */
+  colorAllowed: boolean;
+  maxAttempts: number;
+  retryMode: 'standard' | 'adaptive';
+  requestTimeoutMs: number;
+  debug: boolean;
+}
+
+const OUTPUT_FORMATS: OutputFormat[] = ['table', 'json'];
+
+/** Returns validated settings, or throws a usage error that names the option and the fix. */
+export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv): ScanSettings {
+  const checks = oneOfEach(splitList(raw.checks), CHECK_NAMES, '--checks');
+  const attributes = oneOfEach(splitList(raw.attributes), IMAGE_ATTRIBUTES, '--attributes');
+  const output = oneOf(raw.output, OUTPUT_FORMATS, '--output');
+  const failOn = raw.failOn === 'none' || isSeverity(raw.failOn) ? raw.failOn : usage(`--fail-on "${raw.failOn}" is not a severity: choose info, low, medium, high, critical or none`);
+  const retryMode = oneOf(raw.retryMode ?? env.AWS_RETRY_MODE ?? 'adaptive', ['standard', 'adaptive'] as const, '--retry-mode');
+  const settings: ScanSettings = {
+    regions: splitList(raw.region),
+    query: {
+      owners: splitList(raw.owners),
+      executableUsers: splitList(raw.executableUsers),
+      imageIds: splitList(raw.imageIds),
+      filters: (raw.filter ?? []).map(parseFilter),
+      includeDeprecated: raw.includeDeprecated === true,
+      includeDisabled: raw.includeDisabled === true,
+    },
+    checks,
+    attributes,
+    concurrency: integerIn(raw.concurrency, 1, 100, '--concurrency'),
+    regionConcurrency: integerIn(raw.regionConcurrency, 1, 32, '--region-concurrency'),
+    output,
+    failOn,
+    colorAllowed: raw.color !== false,
+    maxAttempts: integerIn(raw.maxAttempts ?? env.AWS_MAX_ATTEMPTS ?? 10, 1, 50, '--max-attempts'),
+    retryMode,
+    requestTimeoutMs: Math.round(numberIn(raw.requestTimeout, 0.1, 3600, '--request-timeout') * 1000),
+    debug: raw.debug === true,
+  };
+  if (raw.profile !== undefined) settings.profile = raw.profile;
+  if (raw.endpointUrl !== undefined) settings.endpointUrl = endpointUrl(raw.endpointUrl);
+  if (raw.input !== undefined) {
+    settings.input = raw.input;
+    const needsAws = settings.attributes.length > 0 || checks.some((check) => check === 'secure-boot' || check === 'sharing');
+    if (needsAws) usage('--input cannot read attributes with DescribeImageAttribute: drop --attributes and the secure-boot and sharing checks, or scan AWS');
+    if (settings.query.imageIds.length + settings.query.executableUsers.length + settings.query.filters.length > 0) {
+      usage('--image-ids, --executable-users and --filter select images in AWS and do not apply to --input: filter the document with jq first');
+    }
+  }
+  return settings;
+}
+
+/** Splits list options given either as separate words or comma-separated (`--owners self,amazon`). */
+export function splitList(values: string[] | string | undefined): string[] {
+  if (values === undefined) return [];
+  const list = Array.isArray(values) ? values : [values];
+  return list.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+}
+
+function oneOf<T extends string>(value: string, choices: readonly T[], flag: string): T {
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  return usage(`${flag} "${value}" is not valid: choose ${choices.join(', ')}`);
+}
+
+function oneOfEach<T extends string>(values: string[], choices: readonly T[], flag: string): T[] {
+  const chosen: T[] = [];
+  for (const value of values) {
+    // EC2 attribute names are camelCase; accept any case so "imdssupport" finds "imdsSupport".
+    const match = choices.find((choice) => choice.toLowerCase() === value.toLowerCase());
+    if (!match) usage(`Unknown name "${value}" in ${flag}: choose from ${choices.join(', ')}`);
+    else if (!chosen.includes(match)) chosen.push(match);
+  }
+  return chosen;
+}
+
+function integerIn(value: string | number, min: number, max: number, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    return usage(`${flag} "${value}" is not valid: give a whole number from ${min} to ${max}`);
+  }
+  return number;
+}
+
+function numberIn(value: string | number, min: number, max: number, flag: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max) {
+    return usage(`${flag} "${value}" is not valid: give a number of seconds from ${min} to ${max}`);
+  }
+  return number;
+}
+
+function endpointUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return usage(`--endpoint-url "${value}" is not a URL: give one such as http://127.0.0.1:4566`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') usage(`--endpoint-url "${value}" must start with http:// or https://`);
+  return value;
+}
+
+function usage(message: string): never {
+  throw new AmiAuditError('Usage', message);
+}

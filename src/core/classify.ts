@@ -1,0 +1,67 @@
+import { effectiveBootMode } from './boot-mode.js';
+import { RULES, type CheckName, type RuleContext } from './rules.js';
+import type { AttributeFailure, ClassifiedImage, Finding, ImageAttributes, ImageRecord, Readiness } from './types.js';
+
+export interface ClassifyOptions {
+  checks: readonly CheckName[];
+  now: Date;
+}
+
+/** What was read of an image beyond `DescribeImages`. */
+export interface ImageExtras {
+  attributes?: ImageAttributes;
+  failures?: AttributeFailure[];
+}
+
+/**
+ * Returns the image with its classification and findings.
+ *
+ * An attribute read with `DescribeImageAttribute` wins over the value `DescribeImages` gave: it is the
+ * one the user asked to verify. An image any of whose attributes could not be read is `unknown`, never
+ * `ready`, so that a partial read cannot pass a gate.
+ */
+export function classify(image: ImageRecord, extras: ImageExtras, options: ClassifyOptions): ClassifiedImage {
+  const attributes = extras.attributes ?? {};
+  const imdsSupport = attributes.imdsSupport !== undefined ? attributes.imdsSupport : image.imdsSupport;
+  const bootMode = attributes.bootMode !== undefined ? attributes.bootMode : image.bootMode;
+  const tpmSupport = attributes.tpmSupport !== undefined ? attributes.tpmSupport : image.tpmSupport;
+  const isPublic = image.public || (attributes.launchPermission ?? []).some((permission) => permission.group === 'all');
+  const context: RuleContext = {
+    image,
+    imdsSupport,
+    effectiveBootMode: effectiveBootMode(bootMode, image.architecture),
+    tpmSupport,
+    isPublic,
+    uefiData: attributes.uefiData,
+    launchPermission: attributes.launchPermission,
+    now: options.now,
+  };
+
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (!options.checks.includes(rule.check)) continue;
+    const outcome = rule.evaluate(context);
+    if (outcome) findings.push({ ruleId: rule.id, ...outcome });
+  }
+
+  const readiness: Readiness =
+    (extras.failures?.length ?? 0) > 0 ? 'unknown' : imdsSupport === 'v2.0' ? 'ready' : 'not-ready';
+  const classified: ClassifiedImage = {
+    ...image,
+    public: isPublic,
+    imdsSupport,
+    bootMode,
+    effectiveBootMode: context.effectiveBootMode,
+    tpmSupport,
+    readiness,
+    findings,
+  };
+  if (extras.attributes) classified.attributes = attributesForReport(extras.attributes);
+  return classified;
+}
+
+/** Flattens what was read into one object for the report, in EC2's attribute names. */
+function attributesForReport(attributes: ImageAttributes): Record<string, unknown> {
+  const { other, ...known } = attributes;
+  return { ...known, ...other };
+}

@@ -1,0 +1,32 @@
+import { classify } from './classify.js';
+import type { CheckName } from './rules.js';
+import { summarize } from './summarize.js';
+import type { ImageRecord, ScanResult } from './types.js';
+
+/** Returns the result of classifying images read from a saved document: no AWS call, nothing incomplete. */
+export function scanDocument(
+  images: readonly ImageRecord[],
+  options: { checks: CheckName[]; input: string; region: string | null; now?: Date },
+): ScanResult {
+  const now = options.now ?? new Date();
+  const classified = images.map((image) => classify(image, {}, { checks: options.checks, now }));
+  return {
+    scannedAt: now.toISOString(),
+    scope: {
+      source: 'file',
+      input: options.input,
+      regions: options.region ? [options.region] : [],
+      owners: [],
+      executableUsers: [],
+      imageIds: [],
+      filters: [],
+      includeDeprecated: true,
+      includeDisabled: true,
+      checks: options.checks,
+      attributes: [],
+    },
+    images: classified,
+    errors: [],
+    summary: summarize(classified, []),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The plain data that flows through a scan. Nothing here knows about the AWS SDK or the terminal:
+ * the AWS adapter turns SDK shapes into `ImageRecord`s, the core classifies them, renderers print them.
+ */
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type BootMode = 'legacy-bios' | 'uefi' | 'uefi-preferred';
+export type Readiness = 'ready' | 'not-ready' | 'unknown';
+
+/** One tag as EC2 gives it. */
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+/** An AMI as read from `DescribeImages` (or a saved `describe-images` document), in EC2's own terms. */
+export interface ImageRecord {
+  imageId: string;
+  /** The region the image was listed in; null for a saved document read without `--region`. */
+  region: string | null;
+  /** The account that ran the scan (not the image owner); null when unknown, as in an offline scan. */
+  accountId: string | null;
+  name: string | null;
+  description: string | null;
+  ownerId: string | null;
+  public: boolean;
+  architecture: string | null;
+  state: string | null;
+  creationDate: string | null;
+  deprecationTime: string | null;
+  /** The raw `ImdsSupport` value: EC2 defines only `v2.0`; anything else is kept so it can be reported. */
+  imdsSupport: string | null;
+  bootMode: string | null;
+  tpmSupport: string | null;
+  tags: Tag[];
+}
+
+/** Attributes read one at a time with `DescribeImageAttribute`. */
+export const IMAGE_ATTRIBUTES = [
+  'description',
+  'kernel',
+  'ramdisk',
+  'launchPermission',
+  'productCodes',
+  'blockDeviceMapping',
+  'sriovNetSupport',
+  'bootMode',
+  'tpmSupport',
+  'uefiData',
+  'lastLaunchedTime',
+  'imdsSupport',
+  'deregistrationProtection',
+] as const;
+export type ImageAttributeName = (typeof IMAGE_ATTRIBUTES)[number];
+
+/** Who may launch an image, from the `launchPermission` attribute. */
+export interface LaunchPermission {
+  group?: string;
+  userId?: string;
+  organizationArn?: string;
+  organizationalUnitArn?: string;
+}
+
+/**
+ * What `DescribeImageAttribute` said, by attribute. A value of null means "read, and unset";
+ * a missing key means "not read".
+ */
+export interface ImageAttributes {
+  imdsSupport?: string | null;
+  bootMode?: string | null;
+  tpmSupport?: string | null;
+  uefiData?: string | null;
+  launchPermission?: LaunchPermission[];
+  /** Any other attribute, as the string EC2 gave (or a JSON rendering of a structure). */
+  other?: Partial<Record<ImageAttributeName, string | null>>;
+}
+
+/** A failure to read one attribute of one image. */
+export interface AttributeFailure {
+  attribute: ImageAttributeName;
+  error: ScanError;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+}
+
+/** An image with its classification: the record the renderers and the JSON document use. */
+export interface ClassifiedImage extends ImageRecord {
+  imdsSupport: string | null;
+  bootMode: string | null;
+  effectiveBootMode: BootMode;
+  tpmSupport: string | null;
+  readiness: Readiness;
+  findings: Finding[];
+  /** Attributes read with `DescribeImageAttribute`, when any were. */
+  attributes?: Record<string, unknown>;
+}
+
+/** Something that kept the scan from being complete. */
+export interface ScanError {
+  /** Stable code: `AccessDenied`, `Throttled`, `Timeout`, `ServiceError`, `NotFound`, `InvalidRequest`, ... */
+  code: string;
+  message: string;
+  region?: string;
+  accountId?: string;
+  imageId?: string;
+  action?: string;
+  /** The error code EC2 answered with, when there was one. */
+  awsCode?: string;
+}
+
+export interface ScanScope {
+  source: 'aws' | 'file';
+  regions: string[];
+  owners: string[];
+  executableUsers: string[];
+  imageIds: string[];
+  filters: { name: string; values: string[] }[];
+  includeDeprecated: boolean;
+  includeDisabled: boolean;
+  checks: string[];
+  attributes: ImageAttributeName[];
+  input?: string;
+}
+
+export interface Summary {
+  images: number;
+  byReadiness: Record<Readiness, number>;
+  bySeverity: Record<Severity, number>;
+  findings: number;
+  complete: boolean;
+  errors: number;
+}
+
+export interface ScanResult {
+  scannedAt: string;
+  scope: ScanScope;
+  images: ClassifiedImage[];
+  errors: ScanError[];
+  summary: Summary;
+}

@@ -1,0 +1,19 @@
+/**
+ * ami-audit as a library: list, classify and judge AMIs without the CLI. Nothing here prints or exits.
+ */
+export { classify, type ClassifyOptions } from './core/classify.js';
+export { effectiveBootMode } from './core/boot-mode.js';
+export { RULES, CHECKS, CHECK_NAMES, DEFAULT_CHECKS, type Rule, type CheckName } from './core/rules.js';
+export { scan, attributesToRead, type ScanRequest, type ScanDependencies, type ScanObserver } from './core/scan.js';
+export { scanDocument } from './core/scan-document.js';
+export { gateExitCode, EXIT, type FailOn } from './core/policy.js';
+export { summarize } from './core/summarize.js';
+export { parseFilter, type ImageFilter } from './core/filter-shorthand.js';
+export { parseImagesDocument, readImagesDocument } from './input/read-images-document.js';
+export { renderJson, SCHEMA_VERSION } from './render/json.js';
+export { renderTable, summaryLine } from './render/table.js';
+export { stripControlSequences } from './render/sanitize.js';
+export { SdkEc2Port, createEc2Client, resolveDefaultRegion, describeImagesInput } from './aws/ec2-sdk.js';
+export type { Ec2Port, ImageQuery } from './aws/ec2-port.js';
+export { AmiAuditError, AwsCallError, isAmiAuditError } from './errors.js';
+export type * from './core/types.js';
