@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { DEFAULT_CHECKS } from '../../src/core/rules.js';
+import { scanDocument } from '../../src/core/scan-document.js';
+import { parseImagesDocument } from '../../src/input/read-images-document.js';
+import { renderJson } from '../../src/render/json.js';
+import { renderTable } from '../../src/render/table.js';
+import { NOW } from '../helpers/builders.js';
+import { schemaErrors } from '../helpers/schema.js';
+
+const estate = readFileSync(new URL('../../examples/estate.json', import.meta.url), 'utf8');
+const result = scanDocument(parseImagesDocument(estate, 'examples/estate.json', null), {
+  checks: DEFAULT_CHECKS,
+  input: 'examples/estate.json',
+  region: null,
+  now: NOW,
+});
+
+describe('renderTable', () => {
+  const plain = renderTable(result, { color: false });
+
+  test('one row per image with its verdict, and a summary line', () => {
+    for (const image of result.images) assert.ok(plain.includes(image.imageId), image.imageId);
+    assert.match(plain, /ami-0a1b2c3d4e5f60002 │ web-al2-2024\.06\.1 +│ - +│ v1 allowed │ legacy-bios \(default\) │ - +│ NOT READY │ high IMDS_V1_ALLOWED/);
+    const lastLine = plain.trimEnd().split('\n').at(-1);
+    assert.equal(lastLine, '16 images: 8 ready, 8 not ready, 0 unknown; findings: 1 critical, 7 high, 2 medium, 8 low, 4 info; scan complete');
+  });
+
+  test('no escape sequence from AWS reaches the terminal', () => {
+    assert.doesNotMatch(plain, /\x1b/);
+    assert.match(plain, /intruder-READY-click/);
+  });
+
+  test('colour only when asked, and then verdicts are coloured', () => {
+    const coloured = renderTable(result, { color: true });
+    assert.match(coloured, /\x1b\[32mready\x1b\[39m/);
+    assert.match(coloured, /\x1b\[31m\x1b\[1mNOT READY/);
+    // The only escapes are ours: the hostile name's are still gone.
+    assert.doesNotMatch(coloured, /\x1b\[2J|\x1b\]8/);
+  });
+
+  test('an incomplete scan says so in the summary', () => {
+    const incomplete = { ...result, summary: { ...result.summary, complete: false, errors: 2 } };
+    assert.match(renderTable(incomplete, { color: false }), /SCAN INCOMPLETE: 2 errors$/m);
+  });
+
+  test('an empty scan says that no image matched', () => {
+    const empty = scanDocument([], { checks: DEFAULT_CHECKS, input: '-', region: null, now: NOW });
+    assert.match(renderTable(empty, { color: false }), /^No images matched\.\n0 images: /);
+  });
+});
+
+describe('renderJson', () => {
+  const document = JSON.parse(renderJson(result, { name: 'ami-audit', version: '9.9.9' }));
+
+  test('validates against schema/scan-result.v1.json', () => {
+    assert.deepEqual(schemaErrors(document), []);
+  });
+
+  test('the schema rejects a document with a wrong verdict (it can fail)', () => {
+    const broken = structuredClone(document);
+    broken.images[0].readiness = 'fine';
+    assert.notDeepEqual(schemaErrors(broken), []);
+  });
+
+  test('carries the fields, the scope and the totals', () => {
+    assert.equal(document.schemaVersion, 1);
+    assert.deepEqual(document.tool, { name: 'ami-audit', version: '9.9.9' });
+    assert.equal(document.scannedAt, NOW.toISOString());
+    assert.equal(document.scope.source, 'file');
+    assert.equal(document.summary.images, 16);
+    assert.deepEqual(document.summary.bySeverity, { info: 4, low: 8, medium: 2, high: 7, critical: 1 });
+    const publicImage = document.images.find((image: { imageId: string }) => image.imageId === 'ami-0a1b2c3d4e5f60007');
+    assert.equal(publicImage.public, true);
+    assert.deepEqual(publicImage.findings[0], {
+      ruleId: 'IMDS_V1_ALLOWED',
+      severity: 'critical',
+      message: 'Public image with ImdsSupport unset: anyone can launch instances that allow IMDSv1',
+    });
+  });
+
+  test('keeps strings from AWS lossless: JSON escapes the control characters', () => {
+    const text = renderJson(result, { name: 'ami-audit', version: '9.9.9' });
+    assert.doesNotMatch(text, /\x1b/);
+    assert.match(text, /intruder-\\u001b\[2J/);
+  });
+});

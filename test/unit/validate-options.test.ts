@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { RawScanOptions } from '../../src/cli/options.js';
+import { validateScanOptions } from '../../src/cli/validate-options.js';
+
+const defaults: RawScanOptions = {
+  owners: ['self'],
+  checks: ['imds', 'tpm', 'boot', 'lifecycle'],
+  concurrency: 10,
+  regionConcurrency: 4,
+  output: 'table',
+  failOn: 'high',
+  color: true,
+  requestTimeout: 20,
+};
+
+describe('validateScanOptions', () => {
+  test('splits comma lists, parses filters and applies defaults', () => {
+    const settings = validateScanOptions(
+      { ...defaults, region: ['us-east-1,eu-west-1'], owners: ['self', 'amazon'], filter: ['Name=architecture,Values=arm64'], attributes: ['imdssupport', 'bootMode'] },
+      {},
+    );
+    assert.deepEqual(settings.regions, ['us-east-1', 'eu-west-1']);
+    assert.deepEqual(settings.query.owners, ['self', 'amazon']);
+    assert.deepEqual(settings.query.filters, [{ name: 'architecture', values: ['arm64'] }]);
+    assert.deepEqual(settings.attributes, ['imdsSupport', 'bootMode']);
+    assert.equal(settings.maxAttempts, 10);
+    assert.equal(settings.retryMode, 'adaptive');
+    assert.equal(settings.requestTimeoutMs, 20_000);
+  });
+
+  test('reads AWS_MAX_ATTEMPTS and AWS_RETRY_MODE when the options are absent', () => {
+    const settings = validateScanOptions(defaults, { AWS_MAX_ATTEMPTS: '4', AWS_RETRY_MODE: 'standard' });
+    assert.equal(settings.maxAttempts, 4);
+    assert.equal(settings.retryMode, 'standard');
+  });
+
+  const bad: [Partial<RawScanOptions>, RegExp][] = [
+    [{ attributes: ['imdsSupport', 'colour'] }, /Unknown name "colour" in --attributes: choose from description, /],
+    [{ checks: ['imds', 'speed'] }, /Unknown name "speed" in --checks/],
+    [{ concurrency: '0' }, /--concurrency "0" is not valid: give a whole number from 1 to 100/],
+    [{ concurrency: '101' }, /--concurrency "101"/],
+    [{ concurrency: 'ten' }, /--concurrency "ten"/],
+    [{ output: 'xml' }, /--output "xml" is not valid: choose table, json/],
+    [{ failOn: 'severe' }, /--fail-on "severe" is not a severity/],
+    [{ endpointUrl: 'localhost:4566' }, /--endpoint-url "localhost:4566" must start with http/],
+    [{ endpointUrl: 'not a url' }, /is not a URL/],
+    [{ retryMode: 'legacy' }, /--retry-mode "legacy"/],
+    [{ input: 'x.json', attributes: ['uefiData'] }, /--input cannot read attributes/],
+    [{ input: 'x.json', filter: ['Name=a,Values=b'] }, /do not apply to --input/],
+  ];
+  for (const [options, message] of bad) {
+    test(`rejects ${JSON.stringify(options)}`, () => {
+      assert.throws(
+        () => validateScanOptions({ ...defaults, ...options }, {}),
+        (error: Error & { code?: string }) => error.code === 'Usage' && message.test(error.message),
+      );
+    });
+  }
+});
