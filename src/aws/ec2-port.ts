@@ -10,15 +10,34 @@ export interface ImageQuery {
   includeDisabled: boolean;
 }
 
+/** A region as `DescribeRegions` (with `AllRegions`) describes it for one account. */
+export interface RegionInfo {
+  name: string;
+  /** `opt-in-not-required`, `opted-in` or `not-opted-in`. */
+  optInStatus: string;
+}
+
 /**
- * The EC2 operations a scan needs, in one region. The SDK adapter implements it; tests may fake it.
- * Every method throws `AwsCallError` for an AWS failure after retries, or `AmiAuditError` for a
- * configuration problem (no credentials) that no other region can do better with.
+ * The EC2 operations a scan needs, in one region of one account. The SDK adapter implements it; tests
+ * may fake it. Every method throws `AwsCallError` for an AWS failure after retries, or `AmiAuditError`
+ * for a configuration problem (no credentials) that no other region can do better with.
  */
 export interface Ec2Port {
   readonly region: string;
   /** Yields the images page by page, following every `NextToken`. */
-  listImages(query: ImageQuery): AsyncIterable<ImageRecord[]>;
+  listImages(query: ImageQuery, signal?: AbortSignal): AsyncIterable<ImageRecord[]>;
   /** Reads one attribute of one image: the part of `ImageAttributes` that attribute fills. */
-  readImageAttribute(imageId: string, attribute: ImageAttributeName): Promise<ImageAttributes>;
+  readImageAttribute(imageId: string, attribute: ImageAttributeName, signal?: AbortSignal): Promise<ImageAttributes>;
+}
+
+/** One account to scan, with the credentials the user chose for it (a profile, a role, or the default chain). */
+export interface AccountPort {
+  /** How the user named it: a profile name, a role ARN, or "default". */
+  readonly label: string;
+  /** Returns the account id (STS `GetCallerIdentity`). */
+  identify(signal?: AbortSignal): Promise<string>;
+  /** Returns every region with its opt-in status for this account (`DescribeRegions` with `AllRegions`). */
+  listRegions(signal?: AbortSignal): Promise<RegionInfo[]>;
+  /** Returns the EC2 port for one region; `accountId` is stamped on every image it lists. */
+  ec2(region: string, accountId: string | null): Ec2Port;
 }

@@ -1,8 +1,9 @@
 import {
   DescribeImageAttributeCommand,
+  DescribeImagesCommand,
   EC2Client,
-  paginateDescribeImages,
   type DescribeImagesCommandInput,
+  type EC2ClientConfig,
   type ImageAttribute,
   type LaunchPermission as SdkLaunchPermission,
 } from '@aws-sdk/client-ec2';
@@ -14,14 +15,17 @@ import type { Ec2Port, ImageQuery } from './ec2-port.js';
 import type { ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission } from '../core/types.js';
 import { AmiAuditError } from '../errors.js';
 
+/** Credentials as the SDK's clients take them: static keys or a provider (a profile, an assumed role). */
+export type Credentials = NonNullable<EC2ClientConfig['credentials']>;
+
 /** `DescribeImages` returns at most 1,000 images a page: the fewest calls for a large estate. */
 export const MAX_PAGE_SIZE = 1000;
 
 /** Returns an EC2 client for one region, configured from the user's settings. */
-export function createEc2Client(settings: AwsClientSettings, region: string): EC2Client {
+export function createEc2Client(settings: AwsClientSettings, region: string, credentials?: Credentials): EC2Client {
   return new EC2Client({
     region,
-    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(credentials ? { credentials } : settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     maxAttempts: settings.maxAttempts,
     retryMode: settings.retryMode,
@@ -83,31 +87,34 @@ export class SdkEc2Port implements Ec2Port {
     this.onCall = options.onCall;
   }
 
-  async *listImages(query: ImageQuery): AsyncIterable<ImageRecord[]> {
+  async *listImages(query: ImageQuery, signal?: AbortSignal): AsyncIterable<ImageRecord[]> {
     const input = describeImagesInput(query);
     // MaxResults cannot be combined with ImageIds: EC2 answers InvalidParameterCombination.
-    const pageSize = query.imageIds.length > 0 ? undefined : MAX_PAGE_SIZE;
-    const pages = paginateDescribeImages({ client: this.client, ...(pageSize ? { pageSize } : {}) }, input);
-    const iterator = pages[Symbol.asyncIterator]();
-    for (;;) {
+    if (query.imageIds.length === 0) input.MaxResults = MAX_PAGE_SIZE;
+    // A loop of our own rather than the SDK's paginator: it takes the scan's abort signal.
+    let nextToken: string | undefined;
+    do {
       const started = performance.now();
-      let page: Awaited<ReturnType<typeof iterator.next>>;
+      let output;
       try {
-        page = await iterator.next();
+        output = await this.client.send(new DescribeImagesCommand({ ...input, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: signal });
       } catch (error) {
         this.report('DescribeImages', started, error);
         throw describeAwsError(error, { action: 'DescribeImages', region: this.region, endpoint: this.endpoint });
       }
-      if (page.done) return;
-      this.report('DescribeImages', started, page.value);
-      yield (page.value.Images ?? []).map((image) => imageRecordFromEc2(image, this.region, this.accountId));
-    }
+      this.report('DescribeImages', started, output);
+      yield (output.Images ?? []).map((image) => imageRecordFromEc2(image, this.region, this.accountId));
+      if (output.NextToken !== undefined && output.NextToken === nextToken) {
+        throw describeAwsError(new Error(`EC2 returned the same NextToken twice (${output.NextToken})`), { action: 'DescribeImages', region: this.region });
+      }
+      nextToken = output.NextToken || undefined;
+    } while (nextToken);
   }
 
-  async readImageAttribute(imageId: string, attribute: ImageAttributeName): Promise<ImageAttributes> {
+  async readImageAttribute(imageId: string, attribute: ImageAttributeName, signal?: AbortSignal): Promise<ImageAttributes> {
     const started = performance.now();
     try {
-      const output = await this.client.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: attribute }));
+      const output = await this.client.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: attribute }), { abortSignal: signal });
       this.report('DescribeImageAttribute', started, output, imageId);
       return attributeValue(output, attribute);
     } catch (error) {

@@ -15,8 +15,10 @@ export interface OptionSpec {
 }
 
 export const SCAN_OPTIONS: OptionSpec[] = [
-  { group: 'where', flags: '--region <names...>', description: 'regions to scan (default: AWS_REGION or the profile\'s region)' },
-  { group: 'where', flags: '--profile <name>', description: 'named profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE, then the SDK\'s credential chain)' },
+  { group: 'where', flags: '--region <names...>', description: 'regions to scan, or "all" for every region enabled for the account (default: AWS_REGION or the profile\'s region)' },
+  { group: 'where', flags: '--profile <names...>', description: 'named profiles from ~/.aws/config and ~/.aws/credentials, one account each (default: AWS_PROFILE, then the SDK\'s credential chain)' },
+  { group: 'where', flags: '--role-arn <arns...>', description: 'IAM roles to assume, one account each (source credentials: the first --profile or the default chain)' },
+  { group: 'where', flags: '--external-id <id>', description: 'external id for --role-arn' },
   { group: 'where', flags: '--endpoint-url <url>', description: 'send EC2 calls to this URL instead of AWS (an EC2-compatible endpoint such as the bundled emulator)' },
   { group: 'what', flags: '--owners <ids...>', description: 'image owners: account ids, self, amazon, aws-marketplace, aws-backup-vault', defaultValue: ['self'] },
   { group: 'what', flags: '--executable-users <ids...>', description: 'images these users may launch: account ids, self, all' },
@@ -29,19 +31,24 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'checks', flags: '--attributes <names...>', description: 'also read these attributes with DescribeImageAttribute, one call per image each (e.g. imdsSupport,bootMode,tpmSupport to verify DescribeImages)' },
   { group: 'checks', flags: '--concurrency <n>', description: 'most DescribeImageAttribute calls in flight per region (1-100)', defaultValue: 10 },
   { group: 'checks', flags: '--region-concurrency <n>', description: 'most regions scanned at once (1-32)', defaultValue: 4 },
-  { group: 'output', flags: '--output <format>', description: 'table or json', defaultValue: 'table' },
+  { group: 'output', flags: '--output <format>', description: 'table, json, or ndjson (one line per image as it is classified, then a summary line)', defaultValue: 'table' },
   { group: 'output', flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical, or none', defaultValue: 'high' },
   { group: 'output', flags: '--no-color', description: 'no colour in the table (NO_COLOR is honoured too)' },
   { group: 'behaviour', flags: '--max-attempts <n>', description: 'attempts per API call, retries included (1-50; default: AWS_MAX_ATTEMPTS or 10)' },
   { group: 'behaviour', flags: '--retry-mode <mode>', description: 'SDK retry mode: standard or adaptive (default: AWS_RETRY_MODE or adaptive)' },
   { group: 'behaviour', flags: '--request-timeout <seconds>', description: 'seconds one API attempt may take', defaultValue: 20 },
-  { group: 'behaviour', flags: '--debug', description: 'print each API call and the stack of an error (never credentials)' },
+  { group: 'behaviour', flags: '--timeout <seconds>', description: 'seconds the whole scan may take; then it stops, reports what it read and exits 3' },
+  { group: 'behaviour', flags: '--quiet', description: 'no progress line and no warnings on stderr (errors are still printed)' },
+  { group: 'behaviour', flags: '--verbose', description: 'log each API call on stderr: action, region, duration, attempts (never credentials)' },
+  { group: 'behaviour', flags: '--debug', description: 'like --verbose, plus the stack of an error' },
 ];
 
 /** What commander hands the scan action, before validation. */
 export interface RawScanOptions {
   region?: string[];
-  profile?: string;
+  profile?: string[];
+  roleArn?: string[];
+  externalId?: string;
   endpointUrl?: string;
   owners: string[];
   executableUsers?: string[];
@@ -60,5 +67,8 @@ export interface RawScanOptions {
   maxAttempts?: string;
   retryMode?: string;
   requestTimeout: string | number;
+  timeout?: string;
+  quiet?: boolean;
+  verbose?: boolean;
   debug?: boolean;
 }

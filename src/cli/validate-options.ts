@@ -7,13 +7,15 @@ import { IMAGE_ATTRIBUTES, type ImageAttributeName } from '../core/types.js';
 import { AmiAuditError } from '../errors.js';
 import type { RawScanOptions } from './options.js';
 
-export type OutputFormat = 'table' | 'json';
+export type OutputFormat = 'table' | 'json' | 'ndjson';
 
 /** A scan's settings after validation: every value checked, every list split, every unit converted. */
 export interface ScanSettings {
-  /** Regions named with `--region`; empty means "the SDK's default region". */
-  regions: string[];
-  profile?: string;
+  /** Regions named with `--region`, or "all"; empty means "the SDK's default region". */
+  regions: string[] | 'all';
+  profiles: string[];
+  roleArns: string[];
+  externalId?: string;
   endpointUrl?: string;
   query: ImageQuery;
   input?: string;
@@ -28,10 +30,14 @@ export interface ScanSettings {
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
   requestTimeoutMs: number;
+  timeoutMs?: number;
+  quiet: boolean;
+  verbose: boolean;
   debug: boolean;
 }
 
-const OUTPUT_FORMATS: OutputFormat[] = ['table', 'json'];
+const OUTPUT_FORMATS: OutputFormat[] = ['table', 'json', 'ndjson'];
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
 
 /** Returns validated settings, or throws a usage error that names the option and the fix. */
 export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv): ScanSettings {
@@ -40,8 +46,17 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
   const output = oneOf(raw.output, OUTPUT_FORMATS, '--output');
   const failOn = raw.failOn === 'none' || isSeverity(raw.failOn) ? raw.failOn : usage(`--fail-on "${raw.failOn}" is not a severity: choose info, low, medium, high, critical or none`);
   const retryMode = oneOf(raw.retryMode ?? env.AWS_RETRY_MODE ?? 'adaptive', ['standard', 'adaptive'] as const, '--retry-mode');
+  const regions = splitList(raw.region);
+  if (regions.includes('all') && regions.length > 1) usage('--region all scans every enabled region: give it alone, or name the regions');
+  const roleArns = splitList(raw.roleArn);
+  for (const roleArn of roleArns) {
+    if (!ROLE_ARN.test(roleArn)) usage(`--role-arn "${roleArn}" is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>`);
+  }
+  if (raw.externalId !== undefined && roleArns.length === 0) usage('--external-id goes with --role-arn');
   const settings: ScanSettings = {
-    regions: splitList(raw.region),
+    regions: regions[0] === 'all' ? 'all' : regions,
+    profiles: splitList(raw.profile),
+    roleArns,
     query: {
       owners: splitList(raw.owners),
       executableUsers: splitList(raw.executableUsers),
@@ -60,12 +75,18 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     maxAttempts: integerIn(raw.maxAttempts ?? env.AWS_MAX_ATTEMPTS ?? 10, 1, 50, '--max-attempts'),
     retryMode,
     requestTimeoutMs: Math.round(numberIn(raw.requestTimeout, 0.1, 3600, '--request-timeout') * 1000),
+    quiet: raw.quiet === true,
+    verbose: raw.verbose === true || raw.debug === true,
     debug: raw.debug === true,
   };
-  if (raw.profile !== undefined) settings.profile = raw.profile;
+  if (raw.timeout !== undefined) settings.timeoutMs = Math.round(numberIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
+  if (raw.externalId !== undefined) settings.externalId = raw.externalId;
   if (raw.endpointUrl !== undefined) settings.endpointUrl = endpointUrl(raw.endpointUrl);
   if (raw.input !== undefined) {
     settings.input = raw.input;
+    if (settings.regions === 'all' || settings.profiles.length > 1 || roleArns.length > 0) {
+      usage('--input classifies one saved document: --region all, several --profile and --role-arn need AWS');
+    }
     const needsAws = settings.attributes.length > 0 || checks.some((check) => check === 'secure-boot' || check === 'sharing');
     if (needsAws) usage('--input cannot read attributes with DescribeImageAttribute: drop --attributes and the secure-boot and sharing checks, or scan AWS');
     if (settings.query.imageIds.length + settings.query.executableUsers.length + settings.query.filters.length > 0) {

@@ -15,6 +15,7 @@ export function scanDocument(
     scope: {
       source: 'file',
       input: options.input,
+      accounts: [],
       regions: options.region ? [options.region] : [],
       owners: [],
       executableUsers: [],
@@ -27,6 +28,7 @@ export function scanDocument(
     },
     images: classified,
     errors: [],
+    skipped: [],
     summary: summarize(classified, []),
   };
 }

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
-import type { Ec2Port, ImageQuery } from '../aws/ec2-port.js';
+import type { AccountPort, Ec2Port, ImageQuery } from '../aws/ec2-port.js';
 import { isAmiAuditError, toScanError } from '../errors.js';
-import { classify } from './classify.js';
+import { classify, type ClassifyOptions } from './classify.js';
 import { CHECKS, type CheckName } from './rules.js';
-import { summarize } from './summarize.js';
+import { SummaryCounter } from './summarize.js';
 import type {
   AttributeFailure,
   ClassifiedImage,
@@ -12,33 +12,41 @@ import type {
   ImageRecord,
   ScanError,
   ScanResult,
-  ScanScope,
+  SkippedRegion,
 } from './types.js';
 
+/** The regions of a request: names, or every region enabled for each account. */
+export type RegionSelection = string[] | 'all';
+
 export interface ScanRequest {
-  regions: string[];
+  regions: RegionSelection;
   query: ImageQuery;
   checks: CheckName[];
   /** Attributes the user asked to read with `DescribeImageAttribute`, on top of what the checks need. */
   attributes: ImageAttributeName[];
-  /** Most `DescribeImageAttribute` calls in flight at once, per region. */
+  /** Most `DescribeImageAttribute` calls in flight at once, per region (EC2 throttles each region apart). */
   concurrency: number;
-  /** Most regions scanned at once. */
+  /** Most regions scanned at once, over all accounts. */
   regionConcurrency: number;
+  /** Milliseconds the whole scan may take; past it, what was not read is named and the scan is incomplete. */
+  timeoutMs?: number;
 }
 
-/** Hooks for callers that want to follow a scan as it goes (progress, streaming output). */
+/** Hooks for callers that follow a scan as it goes: progress lines, streamed output. */
 export interface ScanObserver {
   onImage?(image: ClassifiedImage): void;
   onError?(error: ScanError): void;
-  onRegionDone?(region: string, images: number): void;
+  onWarning?(message: string): void;
+  onRegionStart?(accountId: string | null, region: string): void;
+  onRegionDone?(accountId: string | null, region: string, images: number): void;
 }
 
 export interface ScanDependencies {
-  /** Returns the EC2 port for a region. */
-  portFor(region: string): Ec2Port | Promise<Ec2Port>;
+  accounts: AccountPort[];
   now?: Date;
   observer?: ScanObserver;
+  /** Keep the classified images in the result (table, JSON); off when they are streamed (NDJSON). */
+  collectImages?: boolean;
 }
 
 /** Returns the attributes a scan must read one image at a time: what the checks need plus what was asked. */
@@ -48,98 +56,208 @@ export function attributesToRead(checks: readonly CheckName[], requested: readon
   return [...needed];
 }
 
+/** Regions EC2 lets an account call: the ones that need no opt-in and the ones it opted in to. */
+const ENABLED_OPT_IN_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
+
+interface RegionTask {
+  account: AccountPort;
+  accountId: string | null;
+  region: string;
+}
+
 /**
- * Scans the regions of a request and returns the classified images and every error met.
+ * Scans every region of every account in a request and returns the classified images, the errors met
+ * and the regions skipped.
  *
- * A failure in one region or on one image becomes a `ScanError` in the result and the others go on;
- * only a configuration error (`AmiAuditError`, such as missing credentials) stops the whole scan.
+ * A failure in one account, region or image becomes a `ScanError` in the result and the rest goes on;
+ * only a configuration error (`AmiAuditError`, such as missing credentials in a single-account scan)
+ * stops the whole scan.
  */
 export async function scan(request: ScanRequest, deps: ScanDependencies): Promise<ScanResult> {
   const now = deps.now ?? new Date();
   const attributes = attributesToRead(request.checks, request.attributes);
   const errors: ScanError[] = [];
+  const skipped: SkippedRegion[] = [];
+  const counter = new SummaryCounter();
+  const collect = deps.collectImages !== false;
+  const deadline = new AbortController();
+  const timer = request.timeoutMs !== undefined ? setTimeout(() => deadline.abort(), request.timeoutMs) : undefined;
   const recordError = (error: ScanError): void => {
     errors.push(error);
     deps.observer?.onError?.(error);
   };
-
-  const limitRegions = pLimit(request.regionConcurrency);
-  const perRegion = await Promise.all(
-    request.regions.map((region) =>
-      limitRegions(async () => {
-        const images = await scanRegion(region, request, attributes, deps, now, recordError);
-        deps.observer?.onRegionDone?.(region, images.length);
-        return images;
-      }),
-    ),
-  );
-  const images = perRegion.flat();
-  const scope: ScanScope = {
-    source: 'aws',
-    regions: request.regions,
-    owners: request.query.owners,
-    executableUsers: request.query.executableUsers,
-    imageIds: request.query.imageIds,
-    filters: request.query.filters,
-    includeDeprecated: request.query.includeDeprecated,
-    includeDisabled: request.query.includeDisabled,
-    checks: request.checks,
+  const context: RegionContext = {
+    request,
     attributes,
+    classifyOptions: { checks: request.checks, now },
+    signal: deadline.signal,
+    recordError,
+    emit: (image) => {
+      counter.add(image);
+      deps.observer?.onImage?.(image);
+    },
+    collect,
+    observer: deps.observer,
   };
-  return { scannedAt: now.toISOString(), scope, images, errors, summary: summarize(images, errors) };
+
+  try {
+    const tasks = await planRegions(request, deps, context, skipped);
+    const limitRegions = pLimit(request.regionConcurrency);
+    const perRegion = await Promise.all(tasks.map((task) => limitRegions(() => scanRegion(task, context))));
+    const images = perRegion.flat();
+    return {
+      scannedAt: now.toISOString(),
+      scope: {
+        source: 'aws',
+        accounts: deps.accounts.map((account) => account.label),
+        regions: request.regions === 'all' ? ['all'] : request.regions,
+        owners: request.query.owners,
+        executableUsers: request.query.executableUsers,
+        imageIds: request.query.imageIds,
+        filters: request.query.filters,
+        includeDeprecated: request.query.includeDeprecated,
+        includeDisabled: request.query.includeDisabled,
+        checks: request.checks,
+        attributes,
+      },
+      images,
+      errors,
+      skipped,
+      summary: counter.summary(errors),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-async function scanRegion(
-  region: string,
-  request: ScanRequest,
-  attributes: readonly ImageAttributeName[],
-  deps: ScanDependencies,
-  now: Date,
-  recordError: (error: ScanError) => void,
-): Promise<ClassifiedImage[]> {
-  const classifyOptions = { checks: request.checks, now };
-  const limitCalls = pLimit(request.concurrency);
-  const pending: Promise<ClassifiedImage>[] = [];
-  try {
-    const port = await deps.portFor(region);
-    // Attribute reads start as soon as a page arrives, so they overlap with listing the next pages.
-    for await (const page of port.listImages(request.query)) {
-      for (const image of page) {
-        pending.push(
-          readAttributes(port, image, attributes, limitCalls, recordError).then((extras) => {
-            const classified = classify(image, extras, classifyOptions);
-            deps.observer?.onImage?.(classified);
-            return classified;
-          }),
-        );
+interface RegionContext {
+  request: ScanRequest;
+  attributes: readonly ImageAttributeName[];
+  classifyOptions: ClassifyOptions;
+  signal: AbortSignal;
+  recordError(error: ScanError): void;
+  emit(image: ClassifiedImage): void;
+  collect: boolean;
+  observer: ScanObserver | undefined;
+}
+
+/** Identifies each account and lists the regions to scan in it; a failing account is an error, not the end. */
+async function planRegions(request: ScanRequest, deps: ScanDependencies, context: RegionContext, skipped: SkippedRegion[]): Promise<RegionTask[]> {
+  const single = deps.accounts.length === 1;
+  const perAccount = await Promise.all(
+    deps.accounts.map(async (account): Promise<RegionTask[]> => {
+      let accountId: string | null = null;
+      try {
+        accountId = await account.identify(context.signal);
+      } catch (error) {
+        if (isAmiAuditError(error) && single) throw error;
+        if (isAmiAuditError(error)) {
+          context.recordError({ code: error.code, message: `Account ${account.label}: ${error.message}`, accountId: account.label });
+          return [];
+        }
+        // Without the account id the images are still worth reading; say why the column is empty.
+        context.observer?.onWarning?.(`could not identify account ${account.label}: ${toScanError(error).message}`);
       }
+      if (request.regions !== 'all') return request.regions.map((region) => ({ account, accountId, region }));
+      try {
+        const regions = await account.listRegions(context.signal);
+        const tasks: RegionTask[] = [];
+        for (const region of regions) {
+          if (ENABLED_OPT_IN_STATUSES.has(region.optInStatus)) tasks.push({ account, accountId, region: region.name });
+          else skipped.push({ accountId: accountId ?? account.label, region: region.name, reason: `opt-in region not enabled (${region.optInStatus})` });
+        }
+        return tasks;
+      } catch (error) {
+        if (isAmiAuditError(error) && single) throw error;
+        context.recordError(toScanError(error, { accountId: accountId ?? account.label, action: 'DescribeRegions' }));
+        return [];
+      }
+    }),
+  );
+  return perAccount.flat();
+}
+
+/** Lists and classifies one region of one account; returns the images when they are collected. */
+async function scanRegion(task: RegionTask, context: RegionContext): Promise<ClassifiedImage[]> {
+  const { accountId, region } = task;
+  const where = { region, ...(accountId ? { accountId } : {}) };
+  if (context.signal.aborted) {
+    context.recordError({ ...where, code: 'ScanTimeout', action: 'DescribeImages', message: `Region ${region}${accountId ? ` of ${accountId}` : ''} was not scanned: the scan reached --timeout first` });
+    return [];
+  }
+  context.observer?.onRegionStart?.(accountId, region);
+  const limitCalls = pLimit(context.request.concurrency);
+  const pages: Promise<ClassifiedImage[]>[] = [];
+  let listed = 0;
+  let port: Ec2Port | undefined;
+  try {
+    port = task.account.ec2(region, accountId);
+    for await (const page of port.listImages(context.request.query, context.signal)) {
+      listed += page.length;
+      pages.push(classifyPage(port, page, limitCalls, context));
+      // Attribute reads of a page overlap with listing the next one, but no more than two pages wait,
+      // so memory stays bounded however large the region is.
+      if (pages.length >= 2) await pages[pages.length - 2];
+      if (!context.collect) pages.splice(0, pages.length - 1);
     }
   } catch (error) {
     if (isAmiAuditError(error)) throw error;
-    recordError(toScanError(error, { region, action: 'DescribeImages' }));
+    const scanError = toScanError(error, { ...where, action: 'DescribeImages' });
+    context.recordError(
+      context.signal.aborted
+        ? { ...scanError, code: 'ScanTimeout', message: `Listing ${region}${accountId ? ` of ${accountId}` : ''} stopped at --timeout after ${listed} images: the rest were not read` }
+        : scanError,
+    );
   }
-  return Promise.all(pending);
+  const images = (await Promise.all(pages)).flat();
+  context.observer?.onRegionDone?.(accountId, region, listed);
+  return context.collect ? images : [];
+}
+
+/** Reads the attributes of one page's images (bounded by `limitCalls`) and classifies each as it completes. */
+async function classifyPage(
+  port: Ec2Port,
+  page: readonly ImageRecord[],
+  limitCalls: ReturnType<typeof pLimit>,
+  context: RegionContext,
+): Promise<ClassifiedImage[]> {
+  if (context.attributes.length === 0) {
+    return page.map((image) => {
+      const classified = classify(image, {}, context.classifyOptions);
+      context.emit(classified);
+      return classified;
+    });
+  }
+  return Promise.all(
+    page.map(async (image) => {
+      const classified = classify(image, await readAttributes(port, image, limitCalls, context), context.classifyOptions);
+      context.emit(classified);
+      return classified;
+    }),
+  );
 }
 
 /** Reads every needed attribute of one image; a failure becomes data, never an exception. */
 async function readAttributes(
   port: Ec2Port,
   image: ImageRecord,
-  attributes: readonly ImageAttributeName[],
   limitCalls: ReturnType<typeof pLimit>,
-  recordError: (error: ScanError) => void,
+  context: RegionContext,
 ): Promise<{ attributes?: ImageAttributes; failures?: AttributeFailure[] }> {
-  if (attributes.length === 0) return {};
   const failures: AttributeFailure[] = [];
   const values = await Promise.all(
-    attributes.map((attribute) =>
+    context.attributes.map((attribute) =>
       limitCalls(async (): Promise<ImageAttributes> => {
+        const where = { region: port.region, imageId: image.imageId, action: 'DescribeImageAttribute', ...(image.accountId ? { accountId: image.accountId } : {}) };
         try {
-          return await port.readImageAttribute(image.imageId, attribute);
+          if (context.signal.aborted) throw new Error('aborted');
+          return await port.readImageAttribute(image.imageId, attribute, context.signal);
         } catch (error) {
-          const scanError = toScanError(error, { region: port.region, imageId: image.imageId, action: 'DescribeImageAttribute' });
+          const scanError = context.signal.aborted
+            ? { ...where, code: 'ScanTimeout', message: `${attribute} of ${image.imageId} in ${port.region} was not read: the scan reached --timeout first` }
+            : toScanError(error, where);
           failures.push({ attribute, error: scanError });
-          recordError(scanError);
+          context.recordError(scanError);
           return {};
         }
       }),

@@ -1,16 +1,37 @@
 import { SEVERITIES, type ClassifiedImage, type ScanError, type Severity, type Summary } from './types.js';
 
-/** Returns the totals of a scan: images by verdict, findings by severity, and whether it was complete. */
-export function summarize(images: readonly ClassifiedImage[], errors: readonly ScanError[]): Summary {
-  const byReadiness = { ready: 0, 'not-ready': 0, unknown: 0 };
-  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
-  let findings = 0;
-  for (const image of images) {
-    byReadiness[image.readiness] += 1;
+/** Counts images as they are classified, so a streamed scan has totals without keeping the images. */
+export class SummaryCounter {
+  private images = 0;
+  private findings = 0;
+  private readonly byReadiness = { ready: 0, 'not-ready': 0, unknown: 0 };
+  private readonly bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+
+  add(image: ClassifiedImage): void {
+    this.images += 1;
+    this.byReadiness[image.readiness] += 1;
     for (const finding of image.findings) {
-      bySeverity[finding.severity] += 1;
-      findings += 1;
+      this.bySeverity[finding.severity] += 1;
+      this.findings += 1;
     }
   }
-  return { images: images.length, byReadiness, bySeverity, findings, complete: errors.length === 0, errors: errors.length };
+
+  /** Returns the totals so far; the scan is complete when no error was met. */
+  summary(errors: readonly ScanError[]): Summary {
+    return {
+      images: this.images,
+      byReadiness: { ...this.byReadiness },
+      bySeverity: { ...this.bySeverity },
+      findings: this.findings,
+      complete: errors.length === 0,
+      errors: errors.length,
+    };
+  }
+}
+
+/** Returns the totals of a scan: images by verdict, findings by severity, and whether it was complete. */
+export function summarize(images: readonly ClassifiedImage[], errors: readonly ScanError[]): Summary {
+  const counter = new SummaryCounter();
+  for (const image of images) counter.add(image);
+  return counter.summary(errors);
 }

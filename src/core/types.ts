@@ -114,8 +114,18 @@ export interface ScanError {
   awsCode?: string;
 }
 
+/** A region that was deliberately not scanned, such as an opt-in region the account has not enabled. */
+export interface SkippedRegion {
+  accountId: string | null;
+  region: string;
+  reason: string;
+}
+
 export interface ScanScope {
   source: 'aws' | 'file';
+  /** The accounts as the user named them: profile names, role ARNs, or "default". */
+  accounts: string[];
+  /** The regions asked for: names, or ["all"]. */
   regions: string[];
   owners: string[];
   executableUsers: string[];
@@ -140,7 +150,9 @@ export interface Summary {
 export interface ScanResult {
   scannedAt: string;
   scope: ScanScope;
+  /** Empty when the images were streamed (`--output ndjson`) instead of collected. */
   images: ClassifiedImage[];
   errors: ScanError[];
+  skipped: SkippedRegion[];
   summary: Summary;
 }

@@ -21,6 +21,7 @@ export function renderJson(result: ScanResult, tool: ToolInfo): string {
     summary: result.summary,
     images: result.images,
     errors: result.errors,
+    skipped: result.skipped,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SdkEc2Port } from '../../src/aws/ec2-sdk.js';
-import type { ImageQuery } from '../../src/aws/ec2-port.js';
+import type { AccountPort, Ec2Port, ImageQuery } from '../../src/aws/ec2-port.js';
 import { DEFAULT_CHECKS, type CheckName } from '../../src/core/rules.js';
 import { scan } from '../../src/core/scan.js';
 import type { ImageAttributeName } from '../../src/core/types.js';
@@ -51,11 +51,21 @@ async function runScan(options: { query?: Partial<ImageQuery>; checks?: CheckNam
       concurrency: options.concurrency ?? 10,
       regionConcurrency: 4,
     },
-    { portFor: (region) => new SdkEc2Port(client, { region }), now: NOW },
+    { accounts: [anAccount((region) => new SdkEc2Port(client, { region, accountId: '111122223333' }))], now: NOW },
   );
 }
 
 beforeEach(() => ec2.reset());
+
+/** An account whose identity is known; its regions are served by the given ports. */
+function anAccount(ec2Port: (region: string) => Ec2Port): AccountPort {
+  return {
+    label: 'default',
+    identify: async () => '111122223333',
+    listRegions: async () => [],
+    ec2: (region) => ec2Port(region),
+  };
+}
 
 /**
  * Records each DescribeImages input as it was when sent. The SDK's paginator reuses one input object
@@ -184,6 +194,7 @@ describe('attribute fan-out with DescribeImageAttribute', () => {
         action: 'DescribeImageAttribute',
         awsCode: 'RequestLimitExceeded',
         imageId: sdkImage(4).ImageId,
+        accountId: '111122223333',
       },
     ]);
   });
@@ -209,7 +220,7 @@ describe('errors', () => {
     const ok = new SdkEc2Port(new EC2Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), { region: 'us-east-1' });
     const result = await scan(
       { regions: ['us-east-1', 'eu-west-1'], query: defaultQuery, checks: DEFAULT_CHECKS, attributes: [], concurrency: 1, regionConcurrency: 2 },
-      { portFor: (region) => (region === 'eu-west-1' ? failing : ok), now: NOW },
+      { accounts: [anAccount((region) => (region === 'eu-west-1' ? failing : ok))], now: NOW },
     );
     assert.equal(result.images.length, 1);
     assert.deepEqual(result.errors.map((error) => [error.code, error.region]), [['ServiceError', 'eu-west-1']]);

@@ -1,0 +1,139 @@
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { ApiCallListener, AwsClientSettings } from './client-config.js';
+import { describeAwsError } from './describe-aws-error.js';
+import type { AccountPort, RegionInfo } from './ec2-port.js';
+import { createEc2Client, SdkEc2Port, type Credentials } from './ec2-sdk.js';
+
+/** Who to scan as: profiles, roles to assume, or the SDK's default chain. */
+export interface AccountSelection {
+  profiles: string[];
+  roleArns: string[];
+  externalId?: string;
+}
+
+/** An account reached through the SDK: one credentials provider, a client per region, all destroyed at the end. */
+class SdkAccountPort implements AccountPort {
+  readonly label: string;
+  private readonly clients: { destroy(): void }[] = [];
+
+  constructor(
+    label: string,
+    private readonly settings: AwsClientSettings,
+    private readonly homeRegion: string,
+    private readonly credentials: Credentials | undefined,
+    private readonly onCall: ApiCallListener | undefined,
+  ) {
+    this.label = label;
+  }
+
+  async identify(signal?: AbortSignal): Promise<string> {
+    const client = this.track(
+      new STSClient({
+        region: this.homeRegion,
+        maxAttempts: this.settings.maxAttempts,
+        ...this.credentialOptions(),
+        ...(this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {}),
+        requestHandler: { requestTimeout: this.settings.requestTimeoutMs, throwOnRequestTimeout: true },
+      }),
+    );
+    const started = performance.now();
+    try {
+      const output = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+      this.report('GetCallerIdentity', started, output.$metadata);
+      if (!output.Account) throw new Error('GetCallerIdentity returned no account id');
+      return output.Account;
+    } catch (error) {
+      this.report('GetCallerIdentity', started, (error as { $metadata?: object }).$metadata, error);
+      throw describeAwsError(error, { action: 'GetCallerIdentity', region: this.homeRegion, ...this.endpoint() });
+    }
+  }
+
+  async listRegions(signal?: AbortSignal): Promise<RegionInfo[]> {
+    const client = this.track(createEc2Client(this.settings, this.homeRegion, this.credentials));
+    const started = performance.now();
+    try {
+      const output = await client.send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal: signal });
+      this.report('DescribeRegions', started, output.$metadata);
+      return (output.Regions ?? [])
+        .filter((region) => region.RegionName)
+        .map((region) => ({ name: region.RegionName!, optInStatus: region.OptInStatus ?? 'opt-in-not-required' }));
+    } catch (error) {
+      this.report('DescribeRegions', started, (error as { $metadata?: object }).$metadata, error);
+      throw describeAwsError(error, { action: 'DescribeRegions', region: this.homeRegion, ...this.endpoint() });
+    }
+  }
+
+  ec2(region: string, accountId: string | null): SdkEc2Port {
+    const client = this.track(createEc2Client(this.settings, region, this.credentials));
+    return new SdkEc2Port(client, { region, accountId, ...this.endpoint(), ...(this.onCall ? { onCall: this.onCall } : {}) });
+  }
+
+  destroy(): void {
+    for (const client of this.clients.splice(0)) client.destroy();
+  }
+
+  private credentialOptions(): { credentials?: Credentials; profile?: string } {
+    if (this.credentials) return { credentials: this.credentials };
+    return this.settings.profile ? { profile: this.settings.profile } : {};
+  }
+
+  private endpoint(): { endpoint?: string } {
+    return this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {};
+  }
+
+  private track<T extends { destroy(): void }>(client: T): T {
+    this.clients.push(client);
+    return client;
+  }
+
+  private report(action: string, started: number, metadata: { attempts?: number; requestId?: string } | undefined, error?: unknown): void {
+    if (!this.onCall) return;
+    const errorCode = error instanceof Error ? ((error as { Code?: string }).Code ?? error.name) : undefined;
+    this.onCall({
+      action,
+      region: this.homeRegion,
+      durationMs: Math.round(performance.now() - started),
+      attempts: metadata?.attempts ?? 1,
+      ...(metadata?.requestId ? { requestId: metadata.requestId } : {}),
+      ...(errorCode ? { errorCode } : {}),
+    });
+  }
+}
+
+/**
+ * Returns one account port per account to scan: each `--role-arn` (assumed with the first `--profile`
+ * or the default chain as the source, with `--external-id` and a session name that says ami-audit),
+ * otherwise each `--profile`, otherwise the default credential chain.
+ */
+export function createAccountPorts(
+  selection: AccountSelection,
+  settings: AwsClientSettings,
+  homeRegion: string,
+  onCall?: ApiCallListener,
+): (AccountPort & { destroy(): void })[] {
+  if (selection.roleArns.length > 0) {
+    const source = selection.profiles[0];
+    return selection.roleArns.map((roleArn) => {
+      const credentials = fromTemporaryCredentials({
+        params: {
+          RoleArn: roleArn,
+          // CloudTrail shows this name: it says who assumed the role and why.
+          RoleSessionName: `ami-audit-${Date.now()}`,
+          ...(selection.externalId ? { ExternalId: selection.externalId } : {}),
+        },
+        ...(source ? { masterCredentials: fromIni({ profile: source }) } : {}),
+        clientConfig: { region: homeRegion, ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) },
+      });
+      return new SdkAccountPort(roleArn, settings, homeRegion, credentials, onCall);
+    });
+  }
+  if (selection.profiles.length > 1) {
+    return selection.profiles.map(
+      (profile) => new SdkAccountPort(profile, { ...settings, profile }, homeRegion, undefined, onCall),
+    );
+  }
+  const profile = selection.profiles[0];
+  return [new SdkAccountPort(profile ?? 'default', profile ? { ...settings, profile } : settings, homeRegion, undefined, onCall)];
+}
