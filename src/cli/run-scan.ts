@@ -23,7 +23,8 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
   for (const skipped of result.skipped) {
     if (!settings.quiet) io.stderr.write(`ami-audit: skipped ${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}\n`);
   }
-  for (const error of result.errors) io.stderr.write(`ami-audit: error: ${formatScanError(error)}\n`);
+  const severalAccounts = result.scope.accounts.length > 1;
+  for (const error of result.errors) io.stderr.write(`ami-audit: error: ${formatScanError(error, severalAccounts)}\n`);
   if (settings.output === 'json') io.stdout.write(renderJson(result, tool));
   else if (settings.output === 'ndjson') io.stdout.write(renderNdjsonSummary(result, tool));
   else io.stdout.write(renderTable(result, { color: shouldColor(settings.colorAllowed, io) }));
@@ -107,8 +108,8 @@ async function homeRegionFor(settings: ScanSettings): Promise<string> {
 }
 
 /** One line for an error of the scan; the message came partly from AWS, so it is made safe to print. */
-export function formatScanError(error: ScanError): string {
-  const account = error.accountId && !error.message.includes(error.accountId) ? ` [account ${error.accountId}]` : '';
+export function formatScanError(error: ScanError, nameAccount: boolean): string {
+  const account = nameAccount && error.accountId && !error.message.includes(error.accountId) ? ` [account ${error.accountId}]` : '';
   return stripControlSequences(`${error.message}${error.awsCode && !error.message.includes(error.awsCode) ? ` [${error.awsCode}]` : ''}${account}`);
 }
 

@@ -33,7 +33,8 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
       image.findings.map((finding) => `${paintSeverity(paint, finding.severity)} ${finding.ruleId}`).join('\n') || '-',
     ]);
   }
-  const lines = result.images.length > 0 ? [table.toString()] : ['No images matched.'];
+  const empty = result.summary.complete ? 'No images matched.' : 'No images were read.';
+  const lines = result.images.length > 0 ? [table.toString()] : [empty];
   lines.push(summaryLine(result, paint));
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,31 @@
+// What an action handler gets: the parsed request, the caller and where it called.
+// Handlers return the children of the response element (after requestId) or throw ApiError.
+
+import type { Account, Estate, RegionState } from '../estate.js';
+import { Errors } from '../errors.js';
+import type { QueryParams } from '../query-protocol.js';
+import type { XmlChild } from '../xml.js';
+
+export interface ActionContext {
+  params: QueryParams;
+  estate: Estate;
+  account: Account;
+  region: RegionState;
+  now: Date;
+  /** Largest page EC2 returns whatever MaxResults says (undefined: no cap). */
+  pageSizeCap: number | undefined;
+  /** Random hex digits for new resource ids. */
+  randomHex(count: number): string;
+}
+
+export type ActionHandler = (ctx: ActionContext) => XmlChild[];
+
+export interface ActionDefinition {
+  service: 'ec2' | 'sts';
+  handle: ActionHandler;
+}
+
+/** `DryRun=true`: answers DryRunOperation (the caller's permission was checked before). */
+export function checkDryRun(ctx: ActionContext): void {
+  if (ctx.params.bool('DryRun')) throw Errors.dryRun();
+}

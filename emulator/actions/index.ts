@@ -1,0 +1,27 @@
+// The actions the emulator answers, by Query `Action` name.
+
+import type { ActionDefinition } from './context.js';
+import { DescribeImageAttribute } from './describe-image-attribute.js';
+import { DescribeImages } from './describe-images.js';
+import { DescribeInstances } from './describe-instances.js';
+import { DescribeRegions } from './describe-regions.js';
+import { GetCallerIdentity } from './get-caller-identity.js';
+import { GetInstanceMetadataDefaults } from './get-instance-metadata-defaults.js';
+import { ModifyImageAttribute } from './modify-image-attribute.js';
+import { RegisterImage } from './register-image.js';
+
+export const EC2_ACTIONS: Record<string, ActionDefinition> = {
+  DescribeImages,
+  DescribeImageAttribute,
+  DescribeInstances,
+  DescribeRegions,
+  GetInstanceMetadataDefaults,
+  ModifyImageAttribute,
+  RegisterImage,
+};
+
+export const STS_ACTIONS: Record<string, ActionDefinition> = {
+  GetCallerIdentity,
+};
+
+export type { ActionContext, ActionDefinition } from './context.js';

@@ -1,0 +1,51 @@
+// The `npm run emulator` entry point as a separate process: URL on the first stdout line,
+// serving until SIGTERM, exit code 2 on a bad option.
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import './helpers.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const args = (...rest: string[]) => ['--import', 'tsx', 'emulator/main.ts', ...rest];
+
+test('prints its URL first, serves the estate and stops on SIGTERM', async () => {
+  const child = spawn(process.execPath, args('--generate', '7', '--seed', '3', '--throttle', '100:200'), {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const lines = createInterface({ input: child.stdout });
+    const [firstLine] = (await once(lines, 'line')) as [string];
+    assert.match(firstLine, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const client = new EC2Client({
+      region: 'us-east-1',
+      endpoint: firstLine,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+    const out = await client.send(new DescribeImagesCommand({ Owners: ['self'], IncludeDisabled: true, IncludeDeprecated: true }));
+    assert.equal(out.Images?.length, 7);
+    const stats = (await (await fetch(`${firstLine}/__emulator/stats`)).json()) as { requestsByAction: Record<string, number> };
+    assert.deepEqual(stats.requestsByAction, { DescribeImages: 1 });
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 0);
+});
+
+test('a bad option is a one-line error and exit code 2', () => {
+  const bad = spawnSync(process.execPath, args('--throttle', 'fast'), { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stdout, '');
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  assert.match(bad.stderr, /throttle/);
+  const unknown = spawnSync(process.execPath, args('--no-such-flag'), { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /no-such-flag/);
+});
