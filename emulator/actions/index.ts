@@ -5,6 +5,7 @@ import { DescribeImageAttribute } from './describe-image-attribute.js';
 import { DescribeImages } from './describe-images.js';
 import { DescribeInstances } from './describe-instances.js';
 import { DescribeRegions } from './describe-regions.js';
+import { AssumeRole } from './assume-role.js';
 import { GetCallerIdentity } from './get-caller-identity.js';
 import { GetInstanceMetadataDefaults } from './get-instance-metadata-defaults.js';
 import { ModifyImageAttribute } from './modify-image-attribute.js';
@@ -21,6 +22,7 @@ export const EC2_ACTIONS: Record<string, ActionDefinition> = {
 };
 
 export const STS_ACTIONS: Record<string, ActionDefinition> = {
+  AssumeRole,
   GetCallerIdentity,
 };
 

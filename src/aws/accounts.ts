@@ -65,9 +65,9 @@ class SdkAccountPort implements AccountPort {
     }
   }
 
-  ec2(region: string, accountId: string | null): SdkEc2Port {
+  ec2(region: string): SdkEc2Port {
     const client = this.track(createEc2Client(this.settings, region, this.credentials));
-    return new SdkEc2Port(client, { region, accountId, ...this.endpoint(), ...(this.onCall ? { onCall: this.onCall } : {}) });
+    return new SdkEc2Port(client, { region, ...this.endpoint(), ...(this.onCall ? { onCall: this.onCall } : {}) });
   }
 
   destroy(): void {
@@ -102,6 +102,31 @@ class SdkAccountPort implements AccountPort {
   }
 }
 
+type CredentialIdentity = Awaited<ReturnType<Extract<Credentials, (...args: never[]) => unknown>>>;
+
+/**
+ * Returns a provider that all of an account's clients share: one AssumeRole call, not one per client
+ * (the STS and EC2 clients ask at the same moment), renewed five minutes before the credentials expire.
+ */
+function shareCredentials(provider: () => Promise<CredentialIdentity>): () => Promise<CredentialIdentity> {
+  let pending: Promise<CredentialIdentity> | undefined;
+  const refresh = (): Promise<CredentialIdentity> => {
+    pending = provider().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+  return async () => {
+    const current = pending ?? refresh();
+    const identity = await current;
+    const expiresSoon = identity.expiration !== undefined && identity.expiration.getTime() - Date.now() < 300_000;
+    if (!expiresSoon) return identity;
+    // Only the first caller to notice renews; the others wait for its answer.
+    return pending === current ? refresh() : pending!;
+  };
+}
+
 /**
  * Returns one account port per account to scan: each `--role-arn` (assumed with the first `--profile`
  * or the default chain as the source, with `--external-id` and a session name that says ami-audit),
@@ -126,7 +151,7 @@ export function createAccountPorts(
         ...(source ? { masterCredentials: fromIni({ profile: source }) } : {}),
         clientConfig: { region: homeRegion, ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) },
       });
-      return new SdkAccountPort(roleArn, settings, homeRegion, credentials, onCall);
+      return new SdkAccountPort(roleArn, settings, homeRegion, shareCredentials(credentials), onCall);
     });
   }
   if (selection.profiles.length > 1) {

@@ -38,6 +38,6 @@ export interface AccountPort {
   identify(signal?: AbortSignal): Promise<string>;
   /** Returns every region with its opt-in status for this account (`DescribeRegions` with `AllRegions`). */
   listRegions(signal?: AbortSignal): Promise<RegionInfo[]>;
-  /** Returns the EC2 port for one region; `accountId` is stamped on every image it lists. */
-  ec2(region: string, accountId: string | null): Ec2Port;
+  /** Returns the EC2 port for one region. */
+  ec2(region: string): Ec2Port;
 }

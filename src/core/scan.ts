@@ -37,7 +37,7 @@ export interface ScanObserver {
   onImage?(image: ClassifiedImage): void;
   onError?(error: ScanError): void;
   onWarning?(message: string): void;
-  onRegionStart?(accountId: string | null, region: string): void;
+  onRegionStart?(region: string): void;
   onRegionDone?(accountId: string | null, region: string, images: number): void;
 }
 
@@ -59,9 +59,15 @@ export function attributesToRead(checks: readonly CheckName[], requested: readon
 /** Regions EC2 lets an account call: the ones that need no opt-in and the ones it opted in to. */
 const ENABLED_OPT_IN_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
 
+/** Who the account turned out to be; `failed` when its credentials did not work at all. */
+interface Identity {
+  accountId: string | null;
+  failed: boolean;
+}
+
 interface RegionTask {
   account: AccountPort;
-  accountId: string | null;
+  identity: Promise<Identity>;
   region: string;
 }
 
@@ -146,71 +152,93 @@ async function planRegions(request: ScanRequest, deps: ScanDependencies, context
   const single = deps.accounts.length === 1;
   const perAccount = await Promise.all(
     deps.accounts.map(async (account): Promise<RegionTask[]> => {
-      let accountId: string | null = null;
+      // STS runs alongside the first listing calls rather than before them: it saves a round trip.
+      const identity = identifyAccount(account, single, context);
+      // Until a region awaits it, a fatal rejection must not count as unhandled.
+      identity.catch(() => undefined);
+      if (request.regions !== 'all') return request.regions.map((region) => ({ account, identity, region }));
+      let regions;
       try {
-        accountId = await account.identify(context.signal);
+        regions = await account.listRegions(context.signal);
       } catch (error) {
+        const { accountId, failed } = await identity;
         if (isAmiAuditError(error) && single) throw error;
-        if (isAmiAuditError(error)) {
-          context.recordError({ code: error.code, message: `Account ${account.label}: ${error.message}`, accountId: account.label });
-          return [];
-        }
-        // Without the account id the images are still worth reading; say why the column is empty.
-        context.observer?.onWarning?.(`could not identify account ${account.label}: ${toScanError(error).message}`);
-      }
-      if (request.regions !== 'all') return request.regions.map((region) => ({ account, accountId, region }));
-      try {
-        const regions = await account.listRegions(context.signal);
-        const tasks: RegionTask[] = [];
-        for (const region of regions) {
-          if (ENABLED_OPT_IN_STATUSES.has(region.optInStatus)) tasks.push({ account, accountId, region: region.name });
-          else skipped.push({ accountId: accountId ?? account.label, region: region.name, reason: `opt-in region not enabled (${region.optInStatus})` });
-        }
-        return tasks;
-      } catch (error) {
-        if (isAmiAuditError(error) && single) throw error;
-        context.recordError(toScanError(error, { accountId: accountId ?? account.label, action: 'DescribeRegions' }));
+        if (!failed) context.recordError(toScanError(error, { accountId: accountId ?? account.label, action: 'DescribeRegions' }));
         return [];
       }
+      const { accountId } = await identity;
+      const tasks: RegionTask[] = [];
+      for (const region of regions) {
+        if (ENABLED_OPT_IN_STATUSES.has(region.optInStatus)) tasks.push({ account, identity, region: region.name });
+        else skipped.push({ accountId: accountId ?? account.label, region: region.name, reason: `opt-in region not enabled (${region.optInStatus})` });
+      }
+      return tasks;
     }),
   );
   return perAccount.flat();
 }
 
+/**
+ * Returns the account's identity. Credentials that do not work end a single-account scan (rejects with
+ * the `AmiAuditError`); in a multi-account scan they become one error for that account. Any other STS
+ * failure only leaves the account id empty: the images are still worth reading.
+ */
+async function identifyAccount(account: AccountPort, single: boolean, context: RegionContext): Promise<Identity> {
+  try {
+    return { accountId: await account.identify(context.signal), failed: false };
+  } catch (error) {
+    if (isAmiAuditError(error)) {
+      if (single) throw error;
+      context.recordError({ code: error.code, message: `Account ${account.label}: ${error.message}`, accountId: account.label });
+      return { accountId: null, failed: true };
+    }
+    context.observer?.onWarning?.(`could not identify account ${account.label}: ${toScanError(error).message}`);
+    return { accountId: null, failed: false };
+  }
+}
+
 /** Lists and classifies one region of one account; returns the images when they are collected. */
 async function scanRegion(task: RegionTask, context: RegionContext): Promise<ClassifiedImage[]> {
-  const { accountId, region } = task;
-  const where = { region, ...(accountId ? { accountId } : {}) };
+  const { region } = task;
   if (context.signal.aborted) {
-    context.recordError({ ...where, code: 'ScanTimeout', action: 'DescribeImages', message: `Region ${region}${accountId ? ` of ${accountId}` : ''} was not scanned: the scan reached --timeout first` });
+    const { accountId } = await task.identity;
+    context.recordError({ region, ...(accountId ? { accountId } : {}), code: 'ScanTimeout', action: 'DescribeImages', message: `Region ${region}${accountId ? ` of ${accountId}` : ''} was not scanned: the scan reached --timeout first` });
     return [];
   }
-  context.observer?.onRegionStart?.(accountId, region);
+  context.observer?.onRegionStart?.(region);
   const limitCalls = pLimit(context.request.concurrency);
   const pages: Promise<ClassifiedImage[]>[] = [];
   let listed = 0;
-  let port: Ec2Port | undefined;
+  let identity: Identity | undefined;
   try {
-    port = task.account.ec2(region, accountId);
+    const port = task.account.ec2(region);
     for await (const page of port.listImages(context.request.query, context.signal)) {
+      identity ??= await task.identity;
+      const accountId = identity.accountId;
       listed += page.length;
-      pages.push(classifyPage(port, page, limitCalls, context));
+      pages.push(classifyPage(port, accountId ? page.map((image) => ({ ...image, accountId })) : page, limitCalls, context));
       // Attribute reads of a page overlap with listing the next one, but no more than two pages wait,
       // so memory stays bounded however large the region is.
       if (pages.length >= 2) await pages[pages.length - 2];
       if (!context.collect) pages.splice(0, pages.length - 1);
     }
+    identity ??= await task.identity;
   } catch (error) {
-    if (isAmiAuditError(error)) throw error;
-    const scanError = toScanError(error, { ...where, action: 'DescribeImages' });
-    context.recordError(
-      context.signal.aborted
-        ? { ...scanError, code: 'ScanTimeout', message: `Listing ${region}${accountId ? ` of ${accountId}` : ''} stopped at --timeout after ${listed} images: the rest were not read` }
-        : scanError,
-    );
+    identity ??= await task.identity;
+    if (isAmiAuditError(error) && !identity.failed) throw error;
+    const accountId = identity.accountId;
+    const scanError = toScanError(error, { region, ...(accountId ? { accountId } : {}), action: 'DescribeImages' });
+    // An account whose credentials failed was reported once already; its regions add nothing.
+    if (!identity.failed) {
+      context.recordError(
+        context.signal.aborted
+          ? { ...scanError, code: 'ScanTimeout', message: `Listing ${region}${accountId ? ` of ${accountId}` : ''} stopped at --timeout after ${listed} images: the rest were not read` }
+          : scanError,
+      );
+    }
   }
   const images = (await Promise.all(pages)).flat();
-  context.observer?.onRegionDone?.(accountId, region, listed);
+  context.observer?.onRegionDone?.(identity.accountId, region, listed);
   return context.collect ? images : [];
 }
 

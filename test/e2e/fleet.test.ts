@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generateImages } from '../../emulator/generate.js';
 import type { RichEstateDocument } from '../../emulator/estate.js';
+import { roleSessions } from '../../emulator/actions/assume-role.js';
 import type { RunningEmulator } from '../../emulator/server.js';
 import { emulatorFor, jsonOf, scanAgainst } from '../helpers/emulator.js';
 import { lineSchemaErrors } from '../helpers/schema.js';
@@ -89,6 +90,38 @@ describe('several accounts and every region', () => {
     const document = jsonOf(run);
     assert.equal(document.images.length, 5);
     assert.match(run.stderr, /Account nobody: /);
+  });
+});
+
+describe('assuming a role in each account', () => {
+  let emulator: RunningEmulator;
+  before(async () => (emulator = await emulatorFor({ estate })));
+  after(() => emulator.close());
+
+  test('--role-arn: the account of each role is scanned, with the external id and a session name that says ami-audit', async () => {
+    const before = roleSessions.length;
+    const roles = [`arn:aws:iam::${ACCOUNT_A}:role/audit`, `arn:aws:iam::${ACCOUNT_B}:role/audit`];
+    const run = await scanAgainst(emulator, ['--role-arn', ...roles, '--external-id', 'ext-42', '--region', 'us-east-1', '--output', 'json', '--fail-on', 'none']);
+    assert.equal(run.code, 0, run.stderr);
+    const document = jsonOf(run);
+    assert.equal(document.images.filter((image) => image.accountId === ACCOUNT_A).length, 5);
+    assert.equal(document.images.filter((image) => image.accountId === ACCOUNT_B).length, 4);
+    const sessions = roleSessions.slice(before);
+    assert.deepEqual(sessions.map((session) => session.roleArn).sort(), roles);
+    assert.ok(sessions.every((session) => session.externalId === 'ext-42' && /^ami-audit-/.test(session.sessionName)));
+  });
+
+  test('a role that cannot be assumed is named; the other account is still reported', async () => {
+    const run = await scanAgainst(emulator, ['--role-arn', `arn:aws:iam::${ACCOUNT_A}:role/audit`, 'arn:aws:iam::999999999999:role/audit', '--region', 'us-east-1', '--output', 'json']);
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(jsonOf(run).images.length, 5);
+    assert.match(run.stderr, /arn:aws:iam::999999999999:role\/audit/);
+  });
+
+  test('a malformed role ARN is a usage error', async () => {
+    const run = await scanAgainst(emulator, ['--role-arn', 'audit-role', '--region', 'us-east-1']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^ami-audit: error: --role-arn "audit-role" is not an IAM role ARN/);
   });
 });
 
