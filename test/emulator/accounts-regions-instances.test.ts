@@ -10,7 +10,7 @@ import {
   GetInstanceMetadataDefaultsCommand,
   paginateDescribeInstances,
 } from '@aws-sdk/client-ec2';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RichEstateDocument } from '../../emulator/estate.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
 import { KEYS, RICH_ESTATE, ec2, rawQuery, rejectsWith, sts, withEmulator } from './helpers.js';
@@ -106,6 +106,18 @@ describe('with examples/emulator-estate.json', () => {
     assert.equal(unknown.Account, '111122223333');
     assert.ok(emulator.stats().requestsByAction.GetCallerIdentity! >= 3);
   });
+
+  test('AssumeRole returns credentials that act as the role\'s account; an unknown account is AccessDenied', async () => {
+    const client = sts(emulator, { accessKeyId: KEYS.prod });
+    const assumed = await client.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::444455556666:role/Auditor', RoleSessionName: 'ami-audit-1', ExternalId: 'x' }));
+    assert.match(assumed.Credentials!.AccessKeyId!, /^ASIA[0-9A-F]{16}$/);
+    assert.ok(assumed.Credentials!.SecretAccessKey && assumed.Credentials!.SessionToken);
+    assert.ok(assumed.Credentials!.Expiration instanceof Date && assumed.Credentials!.Expiration.getTime() > Date.now());
+    assert.equal(assumed.AssumedRoleUser!.Arn, 'arn:aws:sts::444455556666:assumed-role/Auditor/ami-audit-1');
+    const asRole = await sts(emulator, { accessKeyId: assumed.Credentials!.AccessKeyId! }).send(new GetCallerIdentityCommand({}));
+    assert.equal(asRole.Account, '444455556666');
+    await rejectsWith(client.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/Nope', RoleSessionName: 's' })), 'AccessDenied', 403);
+  });
 });
 
 test('GetCallerIdentity on the sample estate and its STS XML', async () => {
@@ -129,7 +141,7 @@ test('unknown and missing actions: InvalidAction / MissingAction in the EC2 and 
     const missing = await rawQuery(emulator, 'Version=2016-11-15');
     assert.equal(missing.status, 400);
     assert.match(missing.text, /<Code>MissingAction<\/Code>/);
-    const stsRaw = await rawQuery(emulator, 'Action=AssumeRole&Version=2011-06-15', { service: 'sts' });
+    const stsRaw = await rawQuery(emulator, 'Action=GetSessionToken&Version=2011-06-15', { service: 'sts' });
     assert.equal(stsRaw.status, 400);
     assert.match(stsRaw.text, /<ErrorResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/">\s*<Error>\s*<Type>Sender<\/Type>\s*<Code>InvalidAction<\/Code>/);
   });
