@@ -5,6 +5,7 @@ import type { ApiCallListener, AwsClientSettings } from './client-config.js';
 import { describeAwsError } from './describe-aws-error.js';
 import type { AccountPort, RegionInfo } from './ec2-port.js';
 import { createEc2Client, SdkEc2Port, type Credentials } from './ec2-sdk.js';
+import { TokenBucket } from './token-bucket.js';
 
 /** Who to scan as: profiles, roles to assume, or the SDK's default chain. */
 export interface AccountSelection {
@@ -67,7 +68,10 @@ class SdkAccountPort implements AccountPort {
 
   ec2(region: string): SdkEc2Port {
     const client = this.track(createEc2Client(this.settings, region, this.credentials));
-    return new SdkEc2Port(client, { region, ...this.endpoint(), ...(this.onCall ? { onCall: this.onCall } : {}) });
+    const shape = this.settings.attributeRate;
+    const bucket = shape ? new TokenBucket(shape) : undefined;
+    const attributes = bucket ? { client: this.track(createEc2Client(this.settings, region, this.credentials, bucket)), bucket } : undefined;
+    return new SdkEc2Port(client, { region, ...this.endpoint(), ...(this.onCall ? { onCall: this.onCall } : {}), ...(attributes ? { attributes } : {}) });
   }
 
   destroy(): void {

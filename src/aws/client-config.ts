@@ -1,3 +1,5 @@
+import type { BucketShape } from './token-bucket.js';
+
 /** How to reach EC2: the settings a user gives on the command line, in the AWS CLI's terms. */
 export interface AwsClientSettings {
   profile?: string;
@@ -7,6 +9,12 @@ export interface AwsClientSettings {
   retryMode: 'standard' | 'adaptive';
   /** Milliseconds one attempt may take before it is abandoned (and retried). */
   requestTimeoutMs: number;
+  /**
+   * The pace of `DescribeImageAttribute` calls per region: EC2's own bucket for non-mutating calls
+   * (100, then 20 a second) unless the account's limits were raised. Absent: as fast as the scan's
+   * concurrency allows, throttling left to the SDK's retries.
+   */
+  attributeRate?: BucketShape;
 }
 
 /** One finished API call, for `--debug`/`--verbose` logs. Carries no credentials and no headers. */

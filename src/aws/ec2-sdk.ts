@@ -10,6 +10,8 @@ import {
 import { ATTRIBUTE_OUTPUT_MEMBER } from './attribute-names.js';
 import { describeAwsError } from './describe-aws-error.js';
 import { imageRecordFromEc2 } from './image-record.js';
+import { PacedRetryStrategy } from './paced-retry-strategy.js';
+import { TokenBucket } from './token-bucket.js';
 import type { ApiCallListener, AwsClientSettings } from './client-config.js';
 import type { Ec2Port, ImageQuery } from './ec2-port.js';
 import type { ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission } from '../core/types.js';
@@ -22,13 +24,13 @@ export type Credentials = NonNullable<EC2ClientConfig['credentials']>;
 export const MAX_PAGE_SIZE = 1000;
 
 /** Returns an EC2 client for one region, configured from the user's settings. */
-export function createEc2Client(settings: AwsClientSettings, region: string, credentials?: Credentials): EC2Client {
+export function createEc2Client(settings: AwsClientSettings, region: string, credentials?: Credentials, pacedBy?: TokenBucket): EC2Client {
   return new EC2Client({
     region,
     ...(credentials ? { credentials } : settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     maxAttempts: settings.maxAttempts,
-    retryMode: settings.retryMode,
+    ...(pacedBy ? { retryStrategy: new PacedRetryStrategy(settings.maxAttempts, pacedBy) } : { retryMode: settings.retryMode }),
     // Without throwOnRequestTimeout the SDK only logs a warning and a hung connection can stall the
     // scan for minutes (see the EC2 notes in the README).
     requestHandler: {
@@ -76,11 +78,22 @@ export class SdkEc2Port implements Ec2Port {
   readonly region: string;
   readonly accountId: string | null;
   private readonly client: EC2Client;
+  private readonly attributeClient: EC2Client;
+  private readonly attributeBucket: TokenBucket | undefined;
   private readonly endpoint: string | undefined;
   private readonly onCall: ApiCallListener | undefined;
 
-  constructor(client: EC2Client, options: { region: string; accountId?: string | null; endpoint?: string; onCall?: ApiCallListener }) {
+  /**
+   * `attributes`, when given, is a client of its own for `DescribeImageAttribute` whose retries are
+   * paced by `bucket` too: EC2 throttles each action apart, so listing keeps the SDK's own retries.
+   */
+  constructor(
+    client: EC2Client,
+    options: { region: string; accountId?: string | null; endpoint?: string; onCall?: ApiCallListener; attributes?: { client: EC2Client; bucket: TokenBucket } },
+  ) {
     this.client = client;
+    this.attributeClient = options.attributes?.client ?? client;
+    this.attributeBucket = options.attributes?.bucket;
     this.region = options.region;
     this.accountId = options.accountId ?? null;
     this.endpoint = options.endpoint;
@@ -112,9 +125,10 @@ export class SdkEc2Port implements Ec2Port {
   }
 
   async readImageAttribute(imageId: string, attribute: ImageAttributeName, signal?: AbortSignal): Promise<ImageAttributes> {
+    await this.attributeBucket?.take(signal);
     const started = performance.now();
     try {
-      const output = await this.client.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: attribute }), { abortSignal: signal });
+      const output = await this.attributeClient.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: attribute }), { abortSignal: signal });
       this.report('DescribeImageAttribute', started, output, imageId);
       return attributeValue(output, attribute);
     } catch (error) {

@@ -30,6 +30,7 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'checks', flags: '--checks <names...>', description: 'checks to run: imds, tpm, boot, lifecycle, secure-boot, sharing', defaultValue: ['imds', 'tpm', 'boot', 'lifecycle'] },
   { group: 'checks', flags: '--attributes <names...>', description: 'also read these attributes with DescribeImageAttribute, one call per image each (e.g. imdsSupport,bootMode,tpmSupport to verify DescribeImages)' },
   { group: 'checks', flags: '--concurrency <n>', description: 'most DescribeImageAttribute calls in flight per region (1-100)', defaultValue: 10 },
+  { group: 'checks', flags: '--attribute-rate <spec>', description: 'pace DescribeImageAttribute per region as <burst>:<per-second>, EC2\'s own bucket by default; raise it if AWS raised your limits, or "off"', defaultValue: '100:20' },
   { group: 'checks', flags: '--region-concurrency <n>', description: 'most regions scanned at once (1-32)', defaultValue: 4 },
   { group: 'output', flags: '--output <format>', description: 'table, json, or ndjson (one line per image as it is classified, then a summary line)', defaultValue: 'table' },
   { group: 'output', flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical, or none', defaultValue: 'high' },
@@ -61,6 +62,7 @@ export interface RawScanOptions {
   attributes?: string[];
   concurrency: string | number;
   regionConcurrency: string | number;
+  attributeRate: string;
   output: string;
   failOn: string;
   color: boolean;

@@ -52,6 +52,7 @@ async function scanAws(settings: ScanSettings, io: CliIo): Promise<ScanResult> {
     retryMode: settings.retryMode,
     requestTimeoutMs: settings.requestTimeoutMs,
     ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
+    ...(settings.attributeRate ? { attributeRate: settings.attributeRate } : {}),
   };
   const accounts = createAccountPorts(
     { profiles: settings.profiles, roleArns: settings.roleArns, ...(settings.externalId ? { externalId: settings.externalId } : {}) },

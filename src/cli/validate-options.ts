@@ -4,6 +4,7 @@ import type { FailOn } from '../core/policy.js';
 import { CHECK_NAMES, type CheckName } from '../core/rules.js';
 import { isSeverity } from '../core/severity.js';
 import { IMAGE_ATTRIBUTES, type ImageAttributeName } from '../core/types.js';
+import type { BucketShape } from '../aws/token-bucket.js';
 import { AmiAuditError } from '../errors.js';
 import type { RawScanOptions } from './options.js';
 
@@ -23,6 +24,8 @@ export interface ScanSettings {
   attributes: ImageAttributeName[];
   concurrency: number;
   regionConcurrency: number;
+  /** Undefined when pacing is off. */
+  attributeRate?: BucketShape;
   output: OutputFormat;
   failOn: FailOn;
   /** Whether the user allowed colour (`--no-color` not given); the terminal decides the rest. */
@@ -79,6 +82,8 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     verbose: raw.verbose === true || raw.debug === true,
     debug: raw.debug === true,
   };
+  const attributeRate = bucketShape(raw.attributeRate ?? '100:20');
+  if (attributeRate) settings.attributeRate = attributeRate;
   if (raw.timeout !== undefined) settings.timeoutMs = Math.round(numberIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
   if (raw.externalId !== undefined) settings.externalId = raw.externalId;
   if (raw.endpointUrl !== undefined) settings.endpointUrl = endpointUrl(raw.endpointUrl);
@@ -133,6 +138,18 @@ function numberIn(value: string | number, min: number, max: number, flag: string
     return usage(`${flag} "${value}" is not valid: give a number of seconds from ${min} to ${max}`);
   }
   return number;
+}
+
+/** Parses `--attribute-rate`: `<burst>:<per-second>` or `off`. */
+function bucketShape(spec: string): BucketShape | undefined {
+  if (spec === 'off') return undefined;
+  const match = /^(\d+):(\d+(?:\.\d+)?)$/.exec(spec);
+  const capacity = Number(match?.[1]);
+  const refillPerSecond = Number(match?.[2]);
+  if (!match || capacity < 1 || refillPerSecond <= 0) {
+    return usage(`--attribute-rate "${spec}" is not valid: give <burst>:<per-second> such as 100:20 (EC2's default bucket), or off`);
+  }
+  return { capacity, refillPerSecond };
 }
 
 function endpointUrl(value: string): string {

@@ -12,6 +12,7 @@ const defaults: RawScanOptions = {
   failOn: 'high',
   color: true,
   requestTimeout: 20,
+  attributeRate: '100:20',
 };
 
 describe('validateScanOptions', () => {
@@ -27,6 +28,12 @@ describe('validateScanOptions', () => {
     assert.equal(settings.maxAttempts, 10);
     assert.equal(settings.retryMode, 'adaptive');
     assert.equal(settings.requestTimeoutMs, 20_000);
+    assert.deepEqual(settings.attributeRate, { capacity: 100, refillPerSecond: 20 });
+  });
+
+  test('--attribute-rate off sends as fast as --concurrency allows', () => {
+    assert.equal(validateScanOptions({ ...defaults, attributeRate: 'off' }, {}).attributeRate, undefined);
+    assert.deepEqual(validateScanOptions({ ...defaults, attributeRate: '500:250.5' }, {}).attributeRate, { capacity: 500, refillPerSecond: 250.5 });
   });
 
   test('reads AWS_MAX_ATTEMPTS and AWS_RETRY_MODE when the options are absent', () => {
@@ -46,6 +53,8 @@ describe('validateScanOptions', () => {
     [{ endpointUrl: 'localhost:4566' }, /--endpoint-url "localhost:4566" must start with http/],
     [{ endpointUrl: 'not a url' }, /is not a URL/],
     [{ retryMode: 'legacy' }, /--retry-mode "legacy"/],
+    [{ attributeRate: 'fast' }, /--attribute-rate "fast" is not valid: give <burst>:<per-second>/],
+    [{ attributeRate: '0:20' }, /--attribute-rate "0:20"/],
     [{ input: 'x.json', attributes: ['uefiData'] }, /--input cannot read attributes/],
     [{ input: 'x.json', filter: ['Name=a,Values=b'] }, /do not apply to --input/],
   ];

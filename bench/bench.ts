@@ -1,0 +1,180 @@
+// `npm run bench`: measures ami-audit against the local EC2 emulator and prints one table. Every row is
+// measured in this run; nothing is copied from earlier runs. See the README's performance section.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { createAccountPorts } from '../src/aws/accounts.js';
+import { DEFAULT_CHECKS } from '../src/core/rules.js';
+import { scan } from '../src/core/scan.js';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli.js');
+const LATENCY_MS = 20;
+// EC2's bucket for Describe* calls is 100 requests refilling 20 a second. The benchmark keeps its shape
+// but runs time ten times faster (refill 200/s), so 10,000 attribute calls take ~50 s instead of ~8 min.
+const BUCKET = { capacity: 100, refillPerSecond: 200 };
+const TIME_SCALE = 10;
+const QUICK = process.argv.includes('--quick');
+
+interface Row {
+  measure: string;
+  figure: string;
+  detail: string;
+}
+const rows: Row[] = [];
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+const credentials = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'bench-secret', AWS_REGION: 'us-east-1' };
+Object.assign(process.env, credentials);
+
+/** Runs one scan in this process with the real SDK against the emulator; returns its wall time in ms. */
+async function timedScan(emulator: EmulatorProcess, attributes: ('imdsSupport')[], paced = true): Promise<{ ms: number; images: number; errors: number }> {
+  // The CLI's defaults: 10 attempts, adaptive retries, DescribeImageAttribute paced by the bucket.
+  const accounts = createAccountPorts(
+    { profiles: [], roleArns: [] },
+    { maxAttempts: 10, retryMode: 'adaptive', requestTimeoutMs: 20_000, endpointUrl: emulator.url, ...(paced ? { attributeRate: BUCKET } : {}) },
+    'us-east-1',
+  );
+  const started = performance.now();
+  const result = await scan(
+    { regions: ['us-east-1'], query: { owners: ['self'], executableUsers: [], imageIds: [], filters: [], includeDeprecated: false, includeDisabled: false }, checks: DEFAULT_CHECKS, attributes, concurrency: 10, regionConcurrency: 4 },
+    { accounts },
+  );
+  const ms = performance.now() - started;
+  for (const account of accounts) account.destroy();
+  return { ms, images: result.summary.images, errors: result.errors.length };
+}
+
+function requestsText(byAction: Record<string, number>): string {
+  return Object.entries(byAction)
+    .filter(([action]) => action !== '(none)')
+    .map(([action, count]) => `${action} ${count}`)
+    .join(', ');
+}
+
+async function scanRows(): Promise<void> {
+  for (const count of QUICK ? [1000] : [1000, 10_000]) {
+    const emulator = await startEmulatorProcess(['--generate', String(count), '--seed', '1', '--latency', String(LATENCY_MS), '--throttle', `${BUCKET.capacity}:${BUCKET.refillPerSecond}`]);
+    try {
+      const variants: { attributes: 'imdsSupport'[]; paced: boolean }[] = [
+        { attributes: [], paced: true },
+        { attributes: ['imdsSupport'], paced: true },
+        // The same scan with --attribute-rate off: the SDK's adaptive retries alone, for comparison.
+        ...(count === 1000 ? [{ attributes: ['imdsSupport'] as 'imdsSupport'[], paced: false }] : []),
+      ];
+      for (const { attributes, paced } of variants) {
+        await timedScan(emulator, []); // warm-up: connections, JIT
+        await emulator.reset();
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // let the buckets refill
+        log(`scan of ${count} images, ${attributes.length ? 'one attribute per image' : 'no attribute'}${paced ? '' : ', --attribute-rate off'}`);
+        const run = await timedScan(emulator, attributes, paced);
+        const stats = await emulator.stats();
+        const listed = run.images;
+        const pages = Math.ceil(count / 1000);
+        const boundMs = attributes.length === 0 ? pages * LATENCY_MS : (Math.max(0, listed - BUCKET.capacity) / BUCKET.refillPerSecond) * 1000 + LATENCY_MS;
+        rows.push({
+          measure: `scan ${count.toLocaleString('en-US')} images, ${attributes.length ? `1 attribute each${paced ? '' : ', rate off'}` : 'no attribute'}`,
+          figure: `${(run.ms / 1000).toFixed(2)} s (${(run.ms / boundMs).toFixed(2)} × bound)`,
+          detail: `bound ${(boundMs / 1000).toFixed(2)} s; ${listed} images, ${run.errors} errors; ${requestsText(stats.requestsByAction)}; throttled ${requestsText(stats.throttledByAction) || 'none'}; at EC2's own rate ≈ ${((run.ms * (attributes.length ? TIME_SCALE : 1)) / 1000).toFixed(0)} s`,
+        });
+        if (attributes.length === 0 && paced) {
+          rows.push({
+            measure: `calls per 1,000 images (${count.toLocaleString('en-US')})`,
+            figure: `${((stats.requestsByAction.DescribeImages ?? 0) / (count / 1000)).toFixed(2)} DescribeImages, ${stats.requestsByAction.DescribeImageAttribute ?? 0} DescribeImageAttribute`,
+            detail: 'a scan that needs no attribute',
+          });
+        }
+      }
+    } finally {
+      await emulator.stop();
+    }
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Wall time of a process from spawn to exit, in ms. */
+function timeProcess(args: string[], env: Record<string, string> = {}): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return performance.now() - started;
+}
+
+async function coldStartRows(): Promise<void> {
+  // The same sources transpiled file by file, not bundled: every SDK module is loaded from node_modules.
+  const unbundledDir = mkdtempSync(join(ROOT, '.bench-unbundled-'));
+  try {
+    await build({ entryPoints: [join(ROOT, 'src/**/*.ts')], outdir: unbundledDir, outbase: join(ROOT, 'src'), format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
+    const unbundled = join(unbundledDir, 'cli.js');
+    const emulator = await startEmulatorProcess([]);
+    try {
+      const runs = QUICK ? 3 : 9;
+      const scanArgs = ['scan', '--endpoint-url', emulator.url, '--region', 'us-east-1', '--output', 'json'];
+      const measure = (args: string[]) => median(Array.from({ length: runs }, () => timeProcess(args)));
+      const nodeOnly = measure(['-e', '0']);
+      const version = measure([CLI, '--version']);
+      const bundledScan = measure([CLI, ...scanArgs]);
+      const unbundledScan = measure([unbundled, ...scanArgs]);
+      rows.push({ measure: 'cold start: ami-audit --version', figure: `${version.toFixed(0)} ms`, detail: `median of ${runs}; node -e 0 alone takes ${nodeOnly.toFixed(0)} ms` });
+      rows.push({ measure: 'cold start: one-page scan, bundled', figure: `${bundledScan.toFixed(0)} ms`, detail: `median of ${runs}; process start to exit, 16 images, 2 requests` });
+      rows.push({ measure: 'cold start: one-page scan, unbundled', figure: `${unbundledScan.toFixed(0)} ms`, detail: `same code, SDK loaded from node_modules; the bundle takes ${((bundledScan / unbundledScan) * 100).toFixed(0)}% of its time` });
+    } finally {
+      await emulator.stop();
+    }
+  } finally {
+    rmSync(unbundledDir, { recursive: true, force: true });
+  }
+}
+
+async function memoryRows(): Promise<void> {
+  const cases: [number, 'json' | 'ndjson'][] = QUICK
+    ? [[10_000, 'json'], [10_000, 'ndjson']]
+    : [[10_000, 'json'], [100_000, 'json'], [100_000, 'ndjson'], [1_000_000, 'ndjson']];
+  const dir = mkdtempSync(join(tmpdir(), 'ami-audit-bench-'));
+  try {
+    for (const [count, output] of cases) {
+      log(`peak memory for ${count} images, --output ${output}`);
+      const emulator = await startEmulatorProcess(['--generate', String(count), '--seed', '2']);
+      try {
+        const rssFile = join(dir, `rss-${count}-${output}`);
+        const started = performance.now();
+        const result = spawnSync(
+          process.execPath,
+          ['--import', fileURLToPath(new URL('./max-rss.mjs', import.meta.url)), CLI, 'scan', '--endpoint-url', emulator.url, '--region', 'us-east-1', '--output', output, '--fail-on', 'none'],
+          { env: { ...process.env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 },
+        );
+        const seconds = (performance.now() - started) / 1000;
+        if (result.status !== 0) throw new Error(`scan exited ${result.status}: ${result.stderr}`);
+        const rss = Number(readFileSync(rssFile, 'utf8'));
+        rows.push({ measure: `peak RSS, ${count.toLocaleString('en-US')} images, --output ${output}`, figure: `${(rss / 1024 / 1024).toFixed(0)} MiB`, detail: `${seconds.toFixed(1)} s wall, ${(count / seconds).toFixed(0)} images/s` });
+      } finally {
+        await emulator.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(): void {
+  const widths = [Math.max(...rows.map((row) => row.measure.length), 7), Math.max(...rows.map((row) => row.figure.length), 6)];
+  const line = (a: string, b: string, c: string) => `| ${a.padEnd(widths[0]!)} | ${b.padEnd(widths[1]!)} | ${c} |`;
+  console.log(line('measure', 'figure', 'detail'));
+  console.log(`|${'-'.repeat(widths[0]! + 2)}|${'-'.repeat(widths[1]! + 2)}|---|`);
+  for (const row of rows) console.log(line(row.measure, row.figure, row.detail));
+  console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; latency ${LATENCY_MS} ms; bucket ${BUCKET.capacity} / ${BUCKET.refillPerSecond} per s (EC2's 100 / 20 per s, time × ${TIME_SCALE})`);
+}
+
+await scanRows();
+await coldStartRows();
+await memoryRows();
+printTable();
