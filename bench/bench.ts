@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { build } from 'esbuild';
 import { createAccountPorts } from '../src/aws/accounts.js';
 import { DEFAULT_CHECKS } from '../src/core/rules.js';
@@ -50,6 +51,22 @@ async function timedScan(emulator: EmulatorProcess, attributes: ('imdsSupport')[
   return { ms, images: result.summary.images, errors: result.errors.length };
 }
 
+/** The floor for any SDK-based tool: the same pages read by a bare, warm EC2Client in a loop, nothing else. */
+async function bareListing(emulator: EmulatorProcess): Promise<number> {
+  const client = new EC2Client({ region: 'us-east-1', endpoint: emulator.url, maxAttempts: 1 });
+  const loop = async () => {
+    let token: string | undefined;
+    do token = (await client.send(new DescribeImagesCommand({ Owners: ['self'], MaxResults: 1000, ...(token ? { NextToken: token } : {}) }))).NextToken;
+    while (token);
+  };
+  await loop();
+  const started = performance.now();
+  await loop();
+  const ms = performance.now() - started;
+  client.destroy();
+  return ms;
+}
+
 function requestsText(byAction: Record<string, number>): string {
   return Object.entries(byAction)
     .filter(([action]) => action !== '(none)')
@@ -83,6 +100,12 @@ async function scanRows(): Promise<void> {
           detail: `bound ${(boundMs / 1000).toFixed(2)} s; ${listed} images, ${run.errors} errors; ${requestsText(stats.requestsByAction)}; throttled ${requestsText(stats.throttledByAction) || 'none'}; at EC2's own rate ≈ ${((run.ms * (attributes.length ? TIME_SCALE : 1)) / 1000).toFixed(0)} s`,
         });
         if (attributes.length === 0 && paced) {
+          const bareMs = await bareListing(emulator);
+          rows.push({
+            measure: `  SDK floor for the same ${pages} page${pages > 1 ? 's' : ''}`,
+            figure: `${(bareMs / 1000).toFixed(2)} s (ami-audit ${(run.ms / bareMs).toFixed(2)} × it)`,
+            detail: `a bare EC2Client reading the pages in a loop: ${(bareMs / pages).toFixed(0)} ms a page, of which ${LATENCY_MS} ms latency; the rest is building and parsing ~1.9 MB of XML`,
+          });
           rows.push({
             measure: `calls per 1,000 images (${count.toLocaleString('en-US')})`,
             figure: `${((stats.requestsByAction.DescribeImages ?? 0) / (count / 1000)).toFixed(2)} DescribeImages, ${stats.requestsByAction.DescribeImageAttribute ?? 0} DescribeImageAttribute`,

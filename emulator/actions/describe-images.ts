@@ -11,12 +11,12 @@
 // the older EC2 wording "AMIs for which you own or have explicit permissions"; another account
 // id = images explicitly shared with that account id.
 
-import type { EstateImage } from '../estate.js';
+import type { EstateImage, RegionState } from '../estate.js';
 import { ACCOUNT_ID, IMAGE_ID } from '../estate.js';
 import { ApiError, Errors } from '../errors.js';
 import { compileFilters, type FilterTable } from '../filters.js';
 import { canLaunch, isDeprecated, isDisabled, isOwner, isPublic, isSharedWith, isSharedWithAccountId } from '../image-access.js';
-import { paginate, readPageRequest } from '../pagination.js';
+import { paginate, readPageRequest, type PageRequest } from '../pagination.js';
 import { leaf, list } from '../xml.js';
 import { checkDryRun, type ActionContext, type ActionDefinition } from './context.js';
 import { imageItemXml } from './image-xml.js';
@@ -88,14 +88,52 @@ function malformedUser(value: string): ApiError {
   return new ApiError('InvalidUserID.Malformed', `Invalid user id: "${value}"`);
 }
 
+/**
+ * The filtered listing behind a paginated request, kept per region so that each further page is a
+ * slice instead of a new pass over every image (a million-image estate would otherwise cost a full
+ * scan per page). Keyed by caller, request and the region's image count, so a new image starts over.
+ */
+const listings = new WeakMap<RegionState, Map<string, EstateImage[]>>();
+const LISTINGS_KEPT = 8;
+
+function listingKey(ctx: ActionContext): string {
+  const request = ctx.params
+    .entries()
+    .filter(([key]) => key !== 'NextToken' && key !== 'MaxResults' && !key.startsWith('X-Amz-'))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([ctx.account.accountId, ctx.region.images.length, request]);
+}
+
 function describeImages(ctx: ActionContext) {
+  const page = readPageRequest(ctx.params, 5, 1000);
+  const cacheable = page.maxResults !== undefined && ctx.params.list('ImageId').length === 0;
+  if (!cacheable) return renderPage(ctx, page, selectImages(ctx, page));
+  let cache = listings.get(ctx.region);
+  if (!cache) listings.set(ctx.region, (cache = new Map()));
+  const key = listingKey(ctx);
+  let images = page.nextToken !== undefined ? cache.get(key) : undefined;
+  if (!images) {
+    images = selectImages(ctx, page);
+    cache.delete(key);
+    cache.set(key, images);
+    if (cache.size > LISTINGS_KEPT) cache.delete(cache.keys().next().value!);
+  }
+  return renderPage(ctx, page, images);
+}
+
+function renderPage(ctx: ActionContext, page: PageRequest, images: EstateImage[]) {
+  const result = paginate(images, ctx.params, page, ctx.pageSizeCap);
+  return [list('imagesSet', result.items.map(imageItemXml)), leaf('nextToken', result.nextToken)].filter((x) => x !== undefined);
+}
+
+/** The images a request selects, in estate order: visibility, ids, owners, executable users, filters. */
+function selectImages(ctx: ActionContext, page: PageRequest): EstateImage[] {
   const { params, account, now } = ctx;
   const imageIds = params.list('ImageId');
   const owners = params.list('Owner');
   const executableBy = params.list('ExecutableBy');
   const includeDeprecated = params.bool('IncludeDeprecated') ?? false;
   const includeDisabled = params.bool('IncludeDisabled') ?? false;
-  const page = readPageRequest(params, 5, 1000);
   if (page.maxResults !== undefined && imageIds.length > 0) {
     throw Errors.invalidParameterCombination('The parameter imageIdsSet cannot be used with the parameter maxResults');
   }
@@ -135,10 +173,7 @@ function describeImages(ctx: ActionContext) {
       }),
     );
   }
-  images = images.filter(matchesFilters);
-
-  const result = paginate(images, params, page, ctx.pageSizeCap);
-  return [list('imagesSet', result.items.map(imageItemXml)), leaf('nextToken', result.nextToken)].filter((x) => x !== undefined);
+  return images.filter(matchesFilters);
 }
 
 export const DescribeImages: ActionDefinition = { service: 'ec2', handle: describeImages };

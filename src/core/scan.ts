@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AccountPort, Ec2Port, ImageQuery } from '../aws/ec2-port.js';
 import { isAmiAuditError, toScanError } from '../errors.js';
@@ -87,6 +88,8 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
   const counter = new SummaryCounter();
   const collect = deps.collectImages !== false;
   const deadline = new AbortController();
+  // Every call in flight listens to the deadline; Node warns past 10 listeners unless told the bound.
+  setMaxListeners(request.concurrency * request.regionConcurrency * 2 + 16, deadline.signal);
   const timer = request.timeoutMs !== undefined ? setTimeout(() => deadline.abort(), request.timeoutMs) : undefined;
   const recordError = (error: ScanError): void => {
     errors.push(error);

@@ -111,6 +111,7 @@ describe('attribute fan-out', () => {
       emulator.resetStats();
       const run = await scanAgainst(emulator, ['--region', 'us-east-1', '--output', 'json', '--fail-on', 'none', '--attributes', 'imdsSupport', '--concurrency', String(concurrency)]);
       assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '', 'nothing on stderr: no warning leaks from Node or the SDK');
       const stats = emulator.stats();
       assert.equal(stats.requestsByAction.DescribeImageAttribute, 120);
       assert.ok(stats.maxInFlightByAction.DescribeImageAttribute! <= concurrency, `max in flight ${stats.maxInFlightByAction.DescribeImageAttribute}`);
