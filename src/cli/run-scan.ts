@@ -60,8 +60,10 @@ async function scanAws(settings: ScanSettings, io: CliIo): Promise<ScanResult> {
     homeRegion,
     onCall,
   );
-  // The progress line is for a person at a terminal; verbose logs would tear it apart.
-  const showProgress = io.stderr.isTTY === true && !settings.quiet && !settings.verbose;
+  // The progress line is for a person at a terminal; verbose logs, or NDJSON lines streaming to the
+  // same terminal, would tear it apart.
+  const streamsToTerminal = settings.output === 'ndjson' && io.stdout.isTTY === true;
+  const showProgress = io.stderr.isTTY === true && !settings.quiet && !settings.verbose && !streamsToTerminal;
   const progressLine = showProgress ? startProgressLine(progress, io.stderr) : undefined;
   const streaming = settings.output === 'ndjson';
   const observer: ScanObserver = {
