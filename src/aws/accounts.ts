@@ -1,7 +1,7 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { ApiCallListener, AwsClientSettings } from './client-config.js';
+import { reportCall, type ApiCallListener, type AwsClientSettings } from './client-config.js';
 import { describeAwsError } from './describe-aws-error.js';
 import type { AccountPort, RegionInfo } from './ec2-port.js';
 import { createEc2Client, SdkEc2Port, type Credentials } from './ec2-sdk.js';
@@ -42,11 +42,11 @@ class SdkAccountPort implements AccountPort {
     const started = performance.now();
     try {
       const output = await client.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-      this.report('GetCallerIdentity', started, output.$metadata);
+      this.report('GetCallerIdentity', started, output);
       if (!output.Account) throw new Error('GetCallerIdentity returned no account id');
       return output.Account;
     } catch (error) {
-      this.report('GetCallerIdentity', started, (error as { $metadata?: object }).$metadata, error);
+      this.report('GetCallerIdentity', started, error);
       throw describeAwsError(error, { action: 'GetCallerIdentity', region: this.homeRegion, ...this.endpoint() });
     }
   }
@@ -56,12 +56,12 @@ class SdkAccountPort implements AccountPort {
     const started = performance.now();
     try {
       const output = await client.send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal: signal });
-      this.report('DescribeRegions', started, output.$metadata);
+      this.report('DescribeRegions', started, output);
       return (output.Regions ?? [])
         .filter((region) => region.RegionName)
         .map((region) => ({ name: region.RegionName!, optInStatus: region.OptInStatus ?? 'opt-in-not-required' }));
     } catch (error) {
-      this.report('DescribeRegions', started, (error as { $metadata?: object }).$metadata, error);
+      this.report('DescribeRegions', started, error);
       throw describeAwsError(error, { action: 'DescribeRegions', region: this.homeRegion, ...this.endpoint() });
     }
   }
@@ -92,17 +92,8 @@ class SdkAccountPort implements AccountPort {
     return client;
   }
 
-  private report(action: string, started: number, metadata: { attempts?: number; requestId?: string } | undefined, error?: unknown): void {
-    if (!this.onCall) return;
-    const errorCode = error instanceof Error ? ((error as { Code?: string }).Code ?? error.name) : undefined;
-    this.onCall({
-      action,
-      region: this.homeRegion,
-      durationMs: Math.round(performance.now() - started),
-      attempts: metadata?.attempts ?? 1,
-      ...(metadata?.requestId ? { requestId: metadata.requestId } : {}),
-      ...(errorCode ? { errorCode } : {}),
-    });
+  private report(action: string, started: number, outcome: unknown): void {
+    reportCall(this.onCall, { action, region: this.homeRegion, started }, outcome);
   }
 }
 

@@ -29,3 +29,26 @@ export interface ApiCallEvent {
 }
 
 export type ApiCallListener = (event: ApiCallEvent) => void;
+
+/**
+ * Tells a listener about one finished call. `outcome` is the SDK's output or error: both carry
+ * `$metadata` (attempts, request id); an error adds its code.
+ */
+export function reportCall(
+  onCall: ApiCallListener | undefined,
+  call: { action: string; region: string; started: number; imageId?: string },
+  outcome: unknown,
+): void {
+  if (!onCall) return;
+  const metadata = (outcome as { $metadata?: { attempts?: number; requestId?: string } } | undefined)?.$metadata;
+  const errorCode = outcome instanceof Error ? ((outcome as { Code?: string }).Code ?? outcome.name) : undefined;
+  onCall({
+    action: call.action,
+    region: call.region,
+    durationMs: Math.round(performance.now() - call.started),
+    attempts: metadata?.attempts ?? 1,
+    ...(metadata?.requestId ? { requestId: metadata.requestId } : {}),
+    ...(errorCode ? { errorCode } : {}),
+    ...(call.imageId ? { imageId: call.imageId } : {}),
+  });
+}

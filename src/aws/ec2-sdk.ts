@@ -12,7 +12,7 @@ import { describeAwsError } from './describe-aws-error.js';
 import { imageRecordFromEc2 } from './image-record.js';
 import { PacedRetryStrategy } from './paced-retry-strategy.js';
 import { TokenBucket } from './token-bucket.js';
-import type { ApiCallListener, AwsClientSettings } from './client-config.js';
+import { reportCall, type ApiCallListener, type AwsClientSettings } from './client-config.js';
 import type { Ec2Port, ImageQuery } from './ec2-port.js';
 import type { ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission } from '../core/types.js';
 import { AmiAuditError } from '../errors.js';
@@ -137,20 +137,8 @@ export class SdkEc2Port implements Ec2Port {
     }
   }
 
-  /** Tells the listener about one finished call: action, duration, attempts, request id or error code. */
   private report(action: string, started: number, outcome: unknown, imageId?: string): void {
-    if (!this.onCall) return;
-    const metadata = (outcome as { $metadata?: { attempts?: number; requestId?: string } } | undefined)?.$metadata;
-    const errorCode = outcome instanceof Error ? ((outcome as { Code?: string }).Code ?? outcome.name) : undefined;
-    this.onCall({
-      action,
-      region: this.region,
-      durationMs: Math.round(performance.now() - started),
-      attempts: metadata?.attempts ?? 1,
-      ...(metadata?.requestId ? { requestId: metadata.requestId } : {}),
-      ...(errorCode ? { errorCode } : {}),
-      ...(imageId ? { imageId } : {}),
-    });
+    reportCall(this.onCall, { action, region: this.region, started, ...(imageId ? { imageId } : {}) }, outcome);
   }
 }
 
