@@ -27,7 +27,7 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'what', flags: '--include-deprecated', description: 'include deprecated images' },
   { group: 'what', flags: '--include-disabled', description: 'include disabled images' },
   { group: 'what', flags: '--input <file>', description: 'classify a saved "aws ec2 describe-images" JSON document (- for stdin) instead of calling AWS' },
-  { group: 'checks', flags: '--checks <names...>', description: 'checks to run: imds, tpm, boot, lifecycle, secure-boot, sharing', defaultValue: ['imds', 'tpm', 'boot', 'lifecycle'] },
+  { group: 'checks', flags: '--checks <names...>', description: 'checks to run: imds, tpm, boot, lifecycle, consistency, secure-boot, sharing', defaultValue: ['imds', 'tpm', 'boot', 'lifecycle', 'consistency'] },
   { group: 'checks', flags: '--attributes <names...>', description: 'also read these attributes with DescribeImageAttribute, one call per image each (e.g. imdsSupport,bootMode,tpmSupport to verify DescribeImages)' },
   { group: 'checks', flags: '--concurrency <n>', description: 'most DescribeImageAttribute calls in flight per region (1-100)', defaultValue: 10 },
   { group: 'checks', flags: '--attribute-rate <spec>', description: 'pace DescribeImageAttribute per region as <burst>:<per-second>, EC2\'s own bucket by default; raise it if AWS raised your limits, or "off"', defaultValue: '100:20' },

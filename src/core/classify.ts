@@ -34,6 +34,7 @@ export function classify(image: ImageRecord, extras: ImageExtras, options: Class
     isPublic,
     uefiData: attributes.uefiData,
     launchPermission: attributes.launchPermission,
+    ...(extras.attributes ? { attributes: extras.attributes } : {}),
     now: options.now,
   };
 

@@ -1,4 +1,4 @@
-import type { BootMode, ImageAttributeName, ImageRecord, LaunchPermission, Severity } from './types.js';
+import type { BootMode, ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission, Severity } from './types.js';
 
 /** What a rule sees of one image. */
 export interface RuleContext {
@@ -10,6 +10,8 @@ export interface RuleContext {
   isPublic: boolean;
   uefiData?: string | null;
   launchPermission?: LaunchPermission[];
+  /** What `DescribeImageAttribute` said, when it was asked. */
+  attributes?: ImageAttributes;
   now: Date;
 }
 
@@ -29,12 +31,20 @@ export const CHECKS = {
   tpm: { attributes: [], description: 'NitroTPM claimed on an image that boots legacy BIOS' },
   boot: { attributes: [], description: 'images that can only boot legacy BIOS' },
   lifecycle: { attributes: [], description: 'deprecated images and images that are not available' },
+  consistency: { attributes: [], description: 'DescribeImageAttribute disagreeing with DescribeImages (only when --attributes reads imdsSupport, bootMode or tpmSupport)' },
   'secure-boot': { attributes: ['uefiData'], description: 'UEFI images without a UEFI variable store (Secure Boot off)' },
   sharing: { attributes: ['launchPermission'], description: 'images that other accounts, organizations or everyone may launch' },
 } as const satisfies Record<string, { attributes: readonly ImageAttributeName[]; description: string }>;
 export type CheckName = keyof typeof CHECKS;
 export const CHECK_NAMES = Object.keys(CHECKS) as CheckName[];
-export const DEFAULT_CHECKS: CheckName[] = ['imds', 'tpm', 'boot', 'lifecycle'];
+export const DEFAULT_CHECKS: CheckName[] = ['imds', 'tpm', 'boot', 'lifecycle', 'consistency'];
+
+/** The attributes both APIs report, as `DescribeImages` names them in an `ImageRecord`. */
+const VERIFIABLE = [
+  ['imdsSupport', 'ImdsSupport'],
+  ['bootMode', 'BootMode'],
+  ['tpmSupport', 'TpmSupport'],
+] as const;
 
 /** Every rule ami-audit knows, in the order findings are listed. */
 export const RULES: readonly Rule[] = [
@@ -99,6 +109,20 @@ export const RULES: readonly Rule[] = [
       image.state !== null && image.state !== 'available'
         ? { severity: 'info', message: `State is ${image.state}, not available` }
         : undefined,
+  },
+  {
+    id: 'ATTRIBUTE_MISMATCH',
+    check: 'consistency',
+    severity: 'medium',
+    summary: 'DescribeImageAttribute and DescribeImages disagree on ImdsSupport, BootMode or TpmSupport; the attribute is used.',
+    evaluate: ({ image, attributes }) => {
+      if (!attributes) return undefined;
+      const show = (value: string | null | undefined) => (value ? value : 'unset');
+      const differences = VERIFIABLE.filter(([key]) => attributes[key] !== undefined && attributes[key] !== image[key]).map(
+        ([key, name]) => `${name} ${show(image[key])} in DescribeImages, ${show(attributes[key])} in DescribeImageAttribute`,
+      );
+      return differences.length > 0 ? { severity: 'medium', message: `${differences.join('; ')}: the attribute's value is used` } : undefined;
+    },
   },
   {
     id: 'SECURE_BOOT_NOT_CONFIGURED',

@@ -17,14 +17,17 @@ const READINESS_LABEL: Record<Readiness, string> = { ready: 'ready', 'not-ready'
 export function renderTable(result: ScanResult, options: TableOptions): string {
   const paint = new Chalk({ level: options.color ? 1 : 0 });
   const maxNameLength = options.maxNameLength ?? 48;
+  // The account column appears once the scan knows accounts (a live scan); a saved document has none.
+  const showAccount = result.images.some((image) => image.accountId !== null);
   const table = new Table({
-    head: ['Image ID', 'Name', 'Region', 'IMDS', 'Boot', 'TPM', 'Verdict', 'Findings'],
+    head: ['Image ID', 'Name', ...(showAccount ? ['Account'] : []), 'Region', 'IMDS', 'Boot', 'TPM', 'Verdict', 'Findings'],
     style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
   });
   for (const image of result.images) {
     table.push([
       image.imageId,
       truncate(stripControlSequences(image.name ?? '-'), maxNameLength),
+      ...(showAccount ? [image.accountId ?? '-'] : []),
       image.region || '-',
       image.imdsSupport === 'v2.0' ? 'v2.0' : image.imdsSupport === null ? 'v1 allowed' : stripControlSequences(image.imdsSupport),
       bootLabel(image),

@@ -148,6 +148,63 @@ describe('listing with DescribeImages', () => {
   });
 });
 
+describe('regions', () => {
+  test('no more regions in flight than --region-concurrency, each region listed once', async () => {
+    let listing = 0;
+    let maxListing = 0;
+    const listed: string[] = [];
+    const port = (region: string): Ec2Port => ({
+      region,
+      async *listImages() {
+        listing += 1;
+        maxListing = Math.max(maxListing, listing);
+        await sleep(5);
+        listed.push(region);
+        listing -= 1;
+        yield [];
+      },
+      readImageAttribute: async () => ({}),
+    });
+    const regions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-south-1'];
+    const result = await scan(
+      { regions, query: defaultQuery, checks: DEFAULT_CHECKS, attributes: [], concurrency: 1, regionConcurrency: 3 },
+      { accounts: [anAccount(port)], now: NOW },
+    );
+    assert.equal(result.errors.length, 0);
+    assert.equal(maxListing, 3);
+    assert.deepEqual([...listed].sort(), [...regions].sort());
+  });
+
+  test('--region all: enabled and opted-in regions are scanned, the others skipped with the account id', async () => {
+    const scanned: string[] = [];
+    const account: AccountPort = {
+      label: 'default',
+      identify: async () => '111122223333',
+      listRegions: async () => [
+        { name: 'us-east-1', optInStatus: 'opt-in-not-required' },
+        { name: 'af-south-1', optInStatus: 'opted-in' },
+        { name: 'me-south-1', optInStatus: 'not-opted-in' },
+      ],
+      ec2: (region) => ({
+        region,
+        async *listImages() {
+          scanned.push(region);
+          yield [];
+        },
+        readImageAttribute: async () => ({}),
+      }),
+    };
+    const result = await scan(
+      { regions: 'all', query: defaultQuery, checks: DEFAULT_CHECKS, attributes: [], concurrency: 1, regionConcurrency: 2 },
+      { accounts: [account], now: NOW },
+    );
+    assert.deepEqual(scanned.sort(), ['af-south-1', 'us-east-1']);
+    assert.deepEqual(result.skipped, [{ accountId: '111122223333', region: 'me-south-1', reason: 'opt-in region not enabled (not-opted-in)' }]);
+    assert.deepEqual(result.scope.regions, ['all']);
+    assert.equal(result.errors.length, 0);
+  });
+});
+
 describe('attribute fan-out with DescribeImageAttribute', () => {
   test('never has more calls in flight than --concurrency, and makes one call per image and attribute', async () => {
     ec2.on(DescribeImagesCommand).resolves({ Images: Array.from({ length: 60 }, (_, i) => sdkImage(i)) });

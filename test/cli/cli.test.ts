@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { SCAN_OPTIONS } from '../../src/cli/options.js';
 import { schemaErrors } from '../helpers/schema.js';
 import { CLI, runCli } from '../helpers/run-cli.js';
 
@@ -88,9 +89,7 @@ describe('help and version', () => {
   test('scan --help lists every option and the exit codes', async () => {
     const run = await runCli(['scan', '--help']);
     assert.equal(run.code, 0);
-    for (const flag of ['--region', '--profile', '--endpoint-url', '--owners', '--executable-users', '--image-ids', '--filter', '--include-deprecated', '--include-disabled', '--input', '--attributes', '--concurrency', '--output', '--fail-on', '--no-color', '--debug']) {
-      assert.ok(run.stdout.includes(flag), flag);
-    }
+    for (const option of SCAN_OPTIONS) assert.ok(run.stdout.includes(option.flags), option.flags);
     assert.match(run.stdout, /Exit codes:\n {2}0 {2}the scan was complete/);
   });
 

@@ -39,6 +39,19 @@ describe('the sample estate through the real SDK', () => {
     assert.deepEqual(strip(document.images as never), strip(offline.images));
   });
 
+  test('--attributes imdsSupport bootMode tpmSupport verifies DescribeImages one attribute at a time: they agree', async () => {
+    emulator.resetStats();
+    const run = await scanAgainst(emulator, ['--region', 'us-east-1', '--output', 'json', '--attributes', 'imdsSupport,bootMode,tpmSupport']);
+    assert.equal(run.code, 1, run.stderr);
+    const document = jsonOf(run) as unknown as { images: { imageId: string; readiness: string; findings: { ruleId: string }[]; attributes: Record<string, unknown> }[] };
+    assert.equal(emulator.stats().requestsByAction.DescribeImageAttribute, document.images.length * 3);
+    assert.ok(document.images.every((image) => !image.findings.some((finding) => finding.ruleId === 'ATTRIBUTE_MISMATCH')));
+    const intruder = document.images.find((image) => image.imageId === 'ami-0a1b2c3d4e5f6000f')!;
+    assert.deepEqual(intruder.attributes, { imdsSupport: null, bootMode: null, tpmSupport: null });
+    const plain = jsonOf(await scanAgainst(emulator, ['--region', 'us-east-1', '--output', 'json']));
+    assert.deepEqual(document.images.map((image) => image.readiness), plain.images.map((image) => image.readiness));
+  });
+
   test('each exit code: 0 with --fail-on none, 1 with findings, 2 for a bad option, 3 when a region fails', async () => {
     assert.equal((await scanAgainst(emulator, ['--region', 'us-east-1', '--fail-on', 'none'])).code, 0);
     assert.equal((await scanAgainst(emulator, ['--region', 'us-east-1', '--fail-on', 'critical'])).code, 1);

@@ -101,6 +101,19 @@ describe('classify: attributes read with DescribeImageAttribute', () => {
     assert.equal(result.readiness, 'not-ready');
   });
 
+  test('ATTRIBUTE_MISMATCH names each property on which the two APIs disagree', () => {
+    const image = anImage({ imdsSupport: 'v2.0', bootMode: 'uefi', tpmSupport: null });
+    const agreeing = classify(image, { attributes: { imdsSupport: 'v2.0', bootMode: 'uefi', tpmSupport: null } }, options);
+    assert.deepEqual(agreeing.findings, []);
+    const disagreeing = classify(image, { attributes: { imdsSupport: null, bootMode: 'uefi', tpmSupport: 'v2.0' } }, options);
+    const mismatch = disagreeing.findings.find((finding) => finding.ruleId === 'ATTRIBUTE_MISMATCH');
+    assert.deepEqual(mismatch, {
+      ruleId: 'ATTRIBUTE_MISMATCH',
+      severity: 'medium',
+      message: "ImdsSupport v2.0 in DescribeImages, unset in DescribeImageAttribute; TpmSupport unset in DescribeImages, v2.0 in DescribeImageAttribute: the attribute's value is used",
+    });
+  });
+
   test('an image with an attribute that could not be read is unknown, never ready', () => {
     const failure = { attribute: 'imdsSupport' as const, error: { code: 'Throttled', message: 'still throttled' } };
     const result = classify(anImage({ imdsSupport: 'v2.0' }), { attributes: {}, failures: [failure] }, options);

@@ -40,6 +40,14 @@ describe('renderTable', () => {
     assert.doesNotMatch(coloured, /\x1b\[2J|\x1b\]8/);
   });
 
+  test('an Account column once the images carry their account, none for a saved document', () => {
+    assert.doesNotMatch(plain, /Account/);
+    const withAccounts = { ...result, images: result.images.map((image, index) => ({ ...image, accountId: index % 2 ? '444455556666' : '111122223333' })) };
+    const table = renderTable(withAccounts, { color: false });
+    assert.match(table, /│ Image ID +│ Name +│ Account +│ Region +│/);
+    assert.match(table, /│ ami-0a1b2c3d4e5f60002 │ web-al2-2024\.06\.1 +│ 444455556666 │/);
+  });
+
   test('an incomplete scan says so in the summary', () => {
     const incomplete = { ...result, summary: { ...result.summary, complete: false, errors: 2 } };
     assert.match(renderTable(incomplete, { color: false }), /SCAN INCOMPLETE: 2 errors$/m);

@@ -5,7 +5,7 @@ import { validateScanOptions } from '../../src/cli/validate-options.js';
 
 const defaults: RawScanOptions = {
   owners: ['self'],
-  checks: ['imds', 'tpm', 'boot', 'lifecycle'],
+  checks: ['imds', 'tpm', 'boot', 'lifecycle', 'consistency'],
   concurrency: 10,
   regionConcurrency: 4,
   output: 'table',
