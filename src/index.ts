@@ -12,6 +12,8 @@ export { parseFilter, type ImageFilter } from './core/filter-shorthand.js';
 export { parseImagesDocument, readImagesDocument } from './input/read-images-document.js';
 export { renderJson, SCHEMA_VERSION } from './render/json.js';
 export { renderTable, summaryLine } from './render/table.js';
+export { renderCsv } from './render/csv.js';
+export { renderNdjsonImage, renderNdjsonError, renderNdjsonSummary } from './render/ndjson.js';
 export { stripControlSequences } from './render/sanitize.js';
 export { SdkEc2Port, createEc2Client, resolveDefaultRegion, describeImagesInput } from './aws/ec2-sdk.js';
 export type { Ec2Port, ImageQuery } from './aws/ec2-port.js';

@@ -6,6 +6,7 @@ import { scan, type ScanObserver } from '../core/scan.js';
 import { scanDocument } from '../core/scan-document.js';
 import type { ScanError, ScanResult } from '../core/types.js';
 import { readImagesDocument } from '../input/read-images-document.js';
+import { renderCsv } from '../render/csv.js';
 import { renderJson, type ToolInfo } from '../render/json.js';
 import { renderNdjsonError, renderNdjsonImage, renderNdjsonSummary } from '../render/ndjson.js';
 import { stripControlSequences } from '../render/sanitize.js';
@@ -27,6 +28,7 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
   for (const error of result.errors) io.stderr.write(`ami-audit: error: ${formatScanError(error, severalAccounts)}\n`);
   if (settings.output === 'json') io.stdout.write(renderJson(result, tool));
   else if (settings.output === 'ndjson') io.stdout.write(renderNdjsonSummary(result, tool));
+  else if (settings.output === 'csv') io.stdout.write(renderCsv(result));
   else io.stdout.write(renderTable(result, { color: shouldColor(settings.colorAllowed, io) }));
   return gateExitCode(result, settings.failOn);
 }

@@ -8,7 +8,7 @@ import type { BucketShape } from '../aws/token-bucket.js';
 import { AmiAuditError } from '../errors.js';
 import type { RawScanOptions } from './options.js';
 
-export type OutputFormat = 'table' | 'json' | 'ndjson';
+export type OutputFormat = 'table' | 'json' | 'ndjson' | 'csv';
 
 /** A scan's settings after validation: every value checked, every list split, every unit converted. */
 export interface ScanSettings {
@@ -39,7 +39,7 @@ export interface ScanSettings {
   debug: boolean;
 }
 
-const OUTPUT_FORMATS: OutputFormat[] = ['table', 'json', 'ndjson'];
+const OUTPUT_FORMATS: OutputFormat[] = ['table', 'json', 'ndjson', 'csv'];
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
 
 /** Returns validated settings, or throws a usage error that names the option and the fix. */

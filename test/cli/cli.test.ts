@@ -36,6 +36,14 @@ describe('ami-audit scan --input (the built CLI)', () => {
     assert.equal(document.tool.version, JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
   });
 
+  test('--output csv: a header and a row per image on stdout, the same exit code', async () => {
+    const run = await runCli(['scan', '--input', SAMPLE, '--output', 'csv']);
+    assert.equal(run.code, 1);
+    const lines = run.stdout.trimEnd().split('\r\n');
+    assert.match(lines[0]!, /^accountId,region,imageId,name,/);
+    assert.equal(lines.length, 17);
+  });
+
   test('reads the document from stdin with --input -', async () => {
     const run = await runCli(['scan', '--input', '-', '--output', 'json', '--region', 'eu-west-1'], { stdin: readFileSync(SAMPLE, 'utf8') });
     const document = JSON.parse(run.stdout);
