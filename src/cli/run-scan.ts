@@ -29,7 +29,10 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
   if (settings.output === 'json') io.stdout.write(renderJson(result, tool));
   else if (settings.output === 'ndjson') io.stdout.write(renderNdjsonSummary(result, tool));
   else if (settings.output === 'csv') io.stdout.write(renderCsv(result));
-  else io.stdout.write(renderTable(result, { color: shouldColor(settings.colorAllowed, io) }));
+  else {
+    const width = (io.stdout as { columns?: number }).columns;
+    io.stdout.write(renderTable(result, { color: shouldColor(settings.colorAllowed, io), ...(io.stdout.isTTY && width ? { width } : {}) }));
+  }
   return gateExitCode(result, settings.failOn);
 }
 

@@ -9,33 +9,41 @@ export interface TableOptions {
   color: boolean;
   /** Longest image name shown before it is cut with an ellipsis. */
   maxNameLength?: number;
+  /** The terminal's width: names are cut further so that the table fits in it. */
+  width?: number;
 }
+
+/** Narrowest the name column gets, however narrow the terminal. */
+const MIN_NAME_LENGTH = 12;
 
 const READINESS_LABEL: Record<Readiness, string> = { ready: 'ready', 'not-ready': 'NOT READY', unknown: 'UNKNOWN' };
 
 /** Returns the table for people: one row per image, then a summary line. */
 export function renderTable(result: ScanResult, options: TableOptions): string {
   const paint = new Chalk({ level: options.color ? 1 : 0 });
-  const maxNameLength = options.maxNameLength ?? 48;
   // The account column appears once the scan knows accounts (a live scan); a saved document has none.
   const showAccount = result.images.some((image) => image.accountId !== null);
-  const table = new Table({
-    head: ['Image ID', 'Name', ...(showAccount ? ['Account'] : []), 'Region', 'IMDS', 'Boot', 'TPM', 'Verdict', 'Findings'],
-    style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
+  const head = ['Image ID', 'Name', ...(showAccount ? ['Account'] : []), 'Region', 'IMDS', 'Boot', 'TPM', 'Verdict', 'Findings'];
+  // Every cell but the name, unpainted, to measure what the name may have of the width.
+  const others = result.images.map((image) => [
+    image.imageId,
+    ...(showAccount ? [image.accountId ?? '-'] : []),
+    image.region || '-',
+    image.imdsSupport === 'v2.0' ? 'v2.0' : image.imdsSupport === null ? 'v1 allowed' : stripControlSequences(image.imdsSupport),
+    bootLabel(image),
+    image.tpmSupport === null ? '-' : stripControlSequences(image.tpmSupport),
+    READINESS_LABEL[image.readiness],
+    image.findings.map((finding) => `${finding.severity} ${finding.ruleId}`).join('\n') || '-',
+  ]);
+  const maxNameLength = nameLength(options, head, others);
+  const table = new Table({ head, style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] } });
+  result.images.forEach((image, index) => {
+    const [imageId, ...rest] = others[index]!;
+    const cells = [imageId!, truncate(stripControlSequences(image.name ?? '-'), maxNameLength), ...rest];
+    cells[cells.length - 2] = paintReadiness(paint, image.readiness);
+    cells[cells.length - 1] = image.findings.map((finding) => `${paintSeverity(paint, finding.severity)} ${finding.ruleId}`).join('\n') || '-';
+    table.push(cells);
   });
-  for (const image of result.images) {
-    table.push([
-      image.imageId,
-      truncate(stripControlSequences(image.name ?? '-'), maxNameLength),
-      ...(showAccount ? [image.accountId ?? '-'] : []),
-      image.region || '-',
-      image.imdsSupport === 'v2.0' ? 'v2.0' : image.imdsSupport === null ? 'v1 allowed' : stripControlSequences(image.imdsSupport),
-      bootLabel(image),
-      image.tpmSupport === null ? '-' : stripControlSequences(image.tpmSupport),
-      paintReadiness(paint, image.readiness),
-      image.findings.map((finding) => `${paintSeverity(paint, finding.severity)} ${finding.ruleId}`).join('\n') || '-',
-    ]);
-  }
   const empty = result.summary.complete ? 'No images matched.' : 'No images were read.';
   const lines = result.images.length > 0 ? [table.toString()] : [empty];
   lines.push(summaryLine(result, paint));
@@ -78,6 +86,18 @@ function paintSeverity(paint: ChalkInstance, severity: Severity): string {
     info: paint.gray,
   };
   return colours[severity](severity);
+}
+
+/** Returns how long a name may be: the option's limit, cut further so the table fits the terminal. */
+function nameLength(options: TableOptions, head: string[], others: string[][]): number {
+  const limit = options.maxNameLength ?? 48;
+  if (options.width === undefined) return limit;
+  const widest = (texts: string[]) => Math.max(...texts.flatMap((text) => text.split('\n').map((line) => line.length)));
+  const otherHeads = head.filter((_, index) => index !== 1);
+  const otherWidths = otherHeads.map((title, column) => widest([title, ...others.map((row) => row[column]!)]));
+  // Each column has a space of padding on both sides, and columns + 1 borders.
+  const used = otherWidths.reduce((sum, width) => sum + width + 2, 0) + 2 + head.length + 1;
+  return Math.max(MIN_NAME_LENGTH, Math.min(limit, options.width - used));
 }
 
 function truncate(text: string, length: number): string {

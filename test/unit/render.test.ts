@@ -48,6 +48,17 @@ describe('renderTable', () => {
     assert.match(table, /│ ami-0a1b2c3d4e5f60002 │ web-al2-2024\.06\.1 +│ 444455556666 │/);
   });
 
+  test('on a narrow terminal the names are cut so that the table fits', () => {
+    const wide = renderTable(result, { color: false });
+    const narrow = renderTable(result, { color: false, width: 140 });
+    const widest = (text: string) => Math.max(...text.split('\n').slice(0, -2).map((line) => line.length));
+    assert.ok(widest(wide) > 140, 'the sample is wider than 140 columns unconstrained');
+    assert.ok(widest(narrow) <= 140, `widest line ${widest(narrow)}`);
+    assert.match(narrow, /│ web-al2023-2025\.11\.… │/);
+    const tiny = renderTable(result, { color: false, width: 40 });
+    assert.match(tiny, /│ web-al2023-… │/, 'names never shrink below 12 columns');
+  });
+
   test('an incomplete scan says so in the summary', () => {
     const incomplete = { ...result, summary: { ...result.summary, complete: false, errors: 2 } };
     assert.match(renderTable(incomplete, { color: false }), /SCAN INCOMPLETE: 2 errors$/m);
