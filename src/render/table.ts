@@ -16,6 +16,10 @@ export interface TableOptions {
 /** Narrowest the name column gets, however narrow the terminal. */
 const MIN_NAME_LENGTH = 12;
 
+/** Marks a boot mode the AMI leaves to the architecture; the legend under the table says so. */
+const DEFAULT_MARK = '*';
+const DEFAULT_LEGEND = `${DEFAULT_MARK} BootMode unset: the architecture's default (arm64 boots UEFI; x86_64 and i386 boot legacy BIOS)`;
+
 const READINESS_LABEL: Record<Readiness, string> = { ready: 'ready', 'not-ready': 'NOT READY', unknown: 'UNKNOWN' };
 
 /** Returns the table for people: one row per image, then a summary line. */
@@ -46,6 +50,7 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
   });
   const empty = result.summary.complete ? 'No images matched.' : 'No images were read.';
   const lines = result.images.length > 0 ? [table.toString()] : [empty];
+  if (result.images.some((image) => image.bootMode === null)) lines.push(DEFAULT_LEGEND);
   lines.push(summaryLine(result, paint));
   return `${lines.join('\n')}\n`;
 }
@@ -67,7 +72,7 @@ export function summaryLine(result: ScanResult, paint: ChalkInstance = new Chalk
 
 /** Shows the boot mode an instance gets, and marks one that comes from the architecture's default. */
 function bootLabel(image: ClassifiedImage): string {
-  return image.bootMode === null ? `${image.effectiveBootMode} (default)` : stripControlSequences(image.bootMode);
+  return image.bootMode === null ? `${image.effectiveBootMode}${DEFAULT_MARK}` : stripControlSequences(image.bootMode);
 }
 
 function paintReadiness(paint: ChalkInstance, readiness: Readiness): string {
