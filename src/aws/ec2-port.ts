@@ -1,14 +1,6 @@
-import type { ImageAttributeName, ImageAttributes, ImageRecord } from '../core/types.js';
+import type { ImageAttributeName, ImageAttributes, ImageQuery, ImageRecord } from '../core/types.js';
 
-/** What to list: the `DescribeImages` parameters ami-audit passes through. */
-export interface ImageQuery {
-  owners: string[];
-  executableUsers: string[];
-  imageIds: string[];
-  filters: { name: string; values: string[] }[];
-  includeDeprecated: boolean;
-  includeDisabled: boolean;
-}
+export type { ImageQuery };
 
 /** A region as `DescribeRegions` (with `AllRegions`) describes it for one account. */
 export interface RegionInfo {

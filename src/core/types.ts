@@ -121,18 +121,23 @@ export interface SkippedRegion {
   reason: string;
 }
 
-export interface ScanScope {
-  source: 'aws' | 'file';
-  /** The accounts as the user named them: profile names, role ARNs, or "default". */
-  accounts: string[];
-  /** The regions asked for: names, or ["all"]. */
-  regions: string[];
+/** What to list: the `DescribeImages` parameters ami-audit passes through. */
+export interface ImageQuery {
   owners: string[];
   executableUsers: string[];
   imageIds: string[];
   filters: { name: string; values: string[] }[];
   includeDeprecated: boolean;
   includeDisabled: boolean;
+}
+
+/** What a scan covered: the query, and where and how it ran. */
+export interface ScanScope extends ImageQuery {
+  source: 'aws' | 'file';
+  /** The accounts as the user named them: profile names, role ARNs, or "default". */
+  accounts: string[];
+  /** The regions asked for: names, or ["all"]. */
+  regions: string[];
   checks: string[];
   attributes: ImageAttributeName[];
   input?: string;
