@@ -20,7 +20,7 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'where', flags: '--role-arn <arns...>', description: 'IAM roles to assume, one account each (source credentials: the first --profile or the default chain)' },
   { group: 'where', flags: '--external-id <id>', description: 'external id for --role-arn' },
   { group: 'where', flags: '--endpoint-url <url>', description: 'send EC2 calls to this URL instead of AWS (an EC2-compatible endpoint such as the bundled emulator)' },
-  { group: 'what', flags: '--owners <ids...>', description: 'image owners: account ids, self, amazon, aws-marketplace, aws-backup-vault', defaultValue: ['self'] },
+  { group: 'what', flags: '--owners <ids...>', description: 'image owners: account ids, self, amazon, aws-marketplace, aws-backup-vault (default: self, unless --image-ids or --executable-users is given)' },
   { group: 'what', flags: '--executable-users <ids...>', description: 'images these users may launch: account ids, self, all' },
   { group: 'what', flags: '--image-ids <ids...>', description: 'only these images' },
   { group: 'what', flags: '--filter <spec>', description: 'a DescribeImages filter in the AWS CLI shorthand, e.g. Name=tag:Team,Values=web (repeatable; filters AND, values OR)', repeatable: true },
@@ -51,7 +51,7 @@ export interface RawScanOptions {
   roleArn?: string[];
   externalId?: string;
   endpointUrl?: string;
-  owners: string[];
+  owners?: string[];
   executableUsers?: string[];
   imageIds?: string[];
   filter?: string[];

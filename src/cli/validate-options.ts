@@ -61,7 +61,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     profiles: splitList(raw.profile),
     roleArns,
     query: {
-      owners: splitList(raw.owners),
+      owners: defaultOwners(raw),
       executableUsers: splitList(raw.executableUsers),
       imageIds: splitList(raw.imageIds),
       filters: (raw.filter ?? []).map(parseFilter),
@@ -99,6 +99,17 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     }
   }
   return settings;
+}
+
+/**
+ * Returns the owners to ask for. Without --owners a scan lists the caller's own images (`self`): the
+ * alternative is every image the account may launch, over 100,000 in a large region. Image ids and
+ * executable users already narrow the listing, so they get no implicit owner that would hide what
+ * they name.
+ */
+function defaultOwners(raw: RawScanOptions): string[] {
+  if (raw.owners !== undefined) return splitList(raw.owners);
+  return splitList(raw.imageIds).length > 0 || splitList(raw.executableUsers).length > 0 ? [] : ['self'];
 }
 
 /** Splits list options given either as separate words or comma-separated (`--owners self,amazon`). */

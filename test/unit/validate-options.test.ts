@@ -36,6 +36,14 @@ describe('validateScanOptions', () => {
     assert.deepEqual(validateScanOptions({ ...defaults, attributeRate: '500:250.5' }, {}).attributeRate, { capacity: 500, refillPerSecond: 250.5 });
   });
 
+  test('owners default to self, except when image ids or executable users already narrow the listing', () => {
+    const { owners: _owners, ...withoutOwners } = defaults;
+    assert.deepEqual(validateScanOptions(withoutOwners, {}).query.owners, ['self']);
+    assert.deepEqual(validateScanOptions({ ...withoutOwners, imageIds: ['ami-0123456789abcdef0'] }, {}).query.owners, []);
+    assert.deepEqual(validateScanOptions({ ...withoutOwners, executableUsers: ['all'] }, {}).query.owners, []);
+    assert.deepEqual(validateScanOptions({ ...withoutOwners, executableUsers: ['all'], owners: ['amazon'] }, {}).query.owners, ['amazon']);
+  });
+
   test('reads AWS_MAX_ATTEMPTS and AWS_RETRY_MODE when the options are absent', () => {
     const settings = validateScanOptions(defaults, { AWS_MAX_ATTEMPTS: '4', AWS_RETRY_MODE: 'standard' });
     assert.equal(settings.maxAttempts, 4);
