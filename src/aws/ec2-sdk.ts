@@ -76,7 +76,6 @@ export function describeImagesInput(query: ImageQuery): DescribeImagesCommandInp
 /** An `Ec2Port` backed by the AWS SDK for one region (and one set of credentials). */
 export class SdkEc2Port implements Ec2Port {
   readonly region: string;
-  readonly accountId: string | null;
   private readonly client: EC2Client;
   private readonly attributeClient: EC2Client;
   private readonly attributeBucket: TokenBucket | undefined;
@@ -89,13 +88,12 @@ export class SdkEc2Port implements Ec2Port {
    */
   constructor(
     client: EC2Client,
-    options: { region: string; accountId?: string | null; endpoint?: string; onCall?: ApiCallListener; attributes?: { client: EC2Client; bucket: TokenBucket } },
+    options: { region: string; endpoint?: string; onCall?: ApiCallListener; attributes?: { client: EC2Client; bucket: TokenBucket } },
   ) {
     this.client = client;
     this.attributeClient = options.attributes?.client ?? client;
     this.attributeBucket = options.attributes?.bucket;
     this.region = options.region;
-    this.accountId = options.accountId ?? null;
     this.endpoint = options.endpoint;
     this.onCall = options.onCall;
   }
@@ -116,7 +114,7 @@ export class SdkEc2Port implements Ec2Port {
         throw describeAwsError(error, { action: 'DescribeImages', region: this.region, endpoint: this.endpoint });
       }
       this.report('DescribeImages', started, output);
-      yield (output.Images ?? []).map((image) => imageRecordFromEc2(image, this.region, this.accountId));
+      yield (output.Images ?? []).map((image) => imageRecordFromEc2(image, this.region, null));
       if (output.NextToken !== undefined && output.NextToken === nextToken) {
         throw describeAwsError(new Error(`EC2 returned the same NextToken twice (${output.NextToken})`), { action: 'DescribeImages', region: this.region });
       }

@@ -51,7 +51,7 @@ async function runScan(options: { query?: Partial<ImageQuery>; checks?: CheckNam
       concurrency: options.concurrency ?? 10,
       regionConcurrency: 4,
     },
-    { accounts: [anAccount((region) => new SdkEc2Port(client, { region, accountId: '111122223333' }))], now: NOW },
+    { accounts: [anAccount((region) => new SdkEc2Port(client, { region }))], now: NOW },
   );
 }
 
