@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import { exitOnOutputError } from './cli/output-errors.js';
 import { buildProgram } from './cli/program.js';
 import type { CliIo } from './cli/terminal.js';
 import { isAmiAuditError } from './errors.js';
@@ -51,4 +52,5 @@ async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+exitOnOutputError(process.stdout, process.stderr);
 process.exitCode = await main(process.argv, { stdout: process.stdout, stderr: process.stderr, env: process.env });

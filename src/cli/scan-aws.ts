@@ -2,15 +2,17 @@ import { createAccountPorts } from '../aws/accounts.js';
 import type { ApiCallEvent, AwsClientSettings } from '../aws/client-config.js';
 import { resolveDefaultRegion } from '../aws/ec2-sdk.js';
 import { scan, type ScanObserver } from '../core/scan.js';
-import type { ScanResult } from '../core/types.js';
-import { renderNdjsonError, renderNdjsonImage } from '../render/ndjson.js';
+import type { ReportRenderer, ScanReport } from '../render/index.js';
 import { stripControlSequences } from '../render/sanitize.js';
 import { ScanProgress, startProgressLine } from './progress.js';
 import type { CliIo } from './terminal.js';
 import type { ScanSettings } from './validate-options.js';
 
-/** Scans AWS (or an EC2-compatible endpoint) with the SDK; streams NDJSON lines and progress as it goes. */
-export async function scanAws(settings: ScanSettings, io: CliIo): Promise<ScanResult> {
+/**
+ * Scans AWS (or an EC2-compatible endpoint) with the SDK. Each image goes to the renderer as soon as
+ * it is classified and is not kept, so memory stays flat in every format; progress goes to stderr.
+ */
+export async function scanAws(settings: ScanSettings, io: CliIo, renderer: ReportRenderer, write: (text: string) => void): Promise<ScanReport> {
   const explicitRegions = settings.regions === 'all' ? [] : settings.regions;
   const homeRegion = explicitRegions[0] ?? (await homeRegionFor(settings));
   const progress = new ScanProgress();
@@ -31,20 +33,19 @@ export async function scanAws(settings: ScanSettings, io: CliIo): Promise<ScanRe
     homeRegion,
     onCall,
   );
-  // The progress line is for a person at a terminal; verbose logs, or NDJSON lines streaming to the
-  // same terminal, would tear it apart.
-  const streamsToTerminal = settings.output === 'ndjson' && io.stdout.isTTY === true;
+  // The progress line is for a person at a terminal; verbose logs, or a report streaming to the same
+  // terminal (every format but the table, which prints at the end), would tear it apart.
+  const streamsToTerminal = settings.output !== 'table' && io.stdout.isTTY === true;
   const showProgress = io.stderr.isTTY === true && !settings.quiet && !settings.verbose && !streamsToTerminal;
   const progressLine = showProgress ? startProgressLine(progress, io.stderr) : undefined;
-  const streaming = settings.output === 'ndjson';
   const observer: ScanObserver = {
     onImage: (image) => {
       progress.onImage();
-      if (streaming) io.stdout.write(renderNdjsonImage(image));
+      write(renderer.image(image));
     },
     onError: (error) => {
       progress.onError();
-      if (streaming) io.stdout.write(renderNdjsonError(error));
+      write(renderer.error(error));
     },
     onWarning: (message) => {
       if (!settings.quiet) io.stderr.write(`${showProgress ? '\r\x1b[K' : ''}ami-audit: warning: ${stripControlSequences(message)}\n`);
@@ -53,7 +54,7 @@ export async function scanAws(settings: ScanSettings, io: CliIo): Promise<ScanRe
     onRegionDone: () => progress.onRegionDone(),
   };
   try {
-    return await scan(
+    const { images: _streamed, ...report } = await scan(
       {
         regions: settings.regions === 'all' ? 'all' : explicitRegions.length > 0 ? explicitRegions : [homeRegion],
         query: settings.query,
@@ -63,12 +64,13 @@ export async function scanAws(settings: ScanSettings, io: CliIo): Promise<ScanRe
         regionConcurrency: settings.regionConcurrency,
         ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
       },
-      { accounts, observer, collectImages: !streaming },
+      { accounts, observer, collectImages: false },
     );
+    return report;
   } finally {
     progressLine?.stop();
     for (const account of accounts) account.destroy();
-    }
+  }
 }
 
 /** The region for account-level calls (STS, DescribeRegions): the SDK's default, or us-east-1 for `--region all`. */

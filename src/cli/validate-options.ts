@@ -6,9 +6,9 @@ import { isSeverity } from '../core/severity.js';
 import { IMAGE_ATTRIBUTES, type ImageAttributeName } from '../core/types.js';
 import type { BucketShape } from '../aws/token-bucket.js';
 import { AmiAuditError } from '../errors.js';
+import { OUTPUT_FORMAT_NAMES, type OutputFormat } from '../render/index.js';
 import type { RawScanOptions } from './options.js';
 
-export type OutputFormat = 'table' | 'json' | 'ndjson' | 'csv';
 
 /** A scan's settings after validation: every value checked, every list split, every unit converted. */
 export interface ScanSettings {
@@ -39,14 +39,13 @@ export interface ScanSettings {
   debug: boolean;
 }
 
-const OUTPUT_FORMATS: OutputFormat[] = ['table', 'json', 'ndjson', 'csv'];
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
 
 /** Returns validated settings, or throws a usage error that names the option and the fix. */
 export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv): ScanSettings {
   const checks = oneOfEach(splitList(raw.checks), CHECK_NAMES, '--checks');
   const attributes = oneOfEach(splitList(raw.attributes), IMAGE_ATTRIBUTES, '--attributes');
-  const output = oneOf(raw.output, OUTPUT_FORMATS, '--output');
+  const output = oneOf(raw.output, OUTPUT_FORMAT_NAMES, '--output');
   const failOn = raw.failOn === 'none' || isSeverity(raw.failOn) ? raw.failOn : usage(`--fail-on "${raw.failOn}" is not a severity: choose info, low, medium, high, critical or none`);
   const retryMode = oneOf(raw.retryMode ?? env.AWS_RETRY_MODE ?? 'adaptive', ['standard', 'adaptive'] as const, '--retry-mode');
   const regions = splitList(raw.region);

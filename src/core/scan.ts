@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import type { AccountPort, Ec2Port, ImageQuery } from '../aws/ec2-port.js';
 import { isAmiAuditError, toScanError } from '../errors.js';
 import { classify, type ClassifyOptions } from './classify.js';
+import { InOrder } from './in-order.js';
 import { CHECKS, type CheckName } from './rules.js';
 import { SummaryCounter } from './summarize.js';
 import type {
@@ -205,6 +206,7 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
   }
   context.observer?.onRegionStart?.(region);
   const limitCalls = pLimit(context.request.concurrency);
+  const ordered = new InOrder<ClassifiedImage>(context.emit);
   const pages: Promise<ClassifiedImage[]>[] = [];
   let listed = 0;
   let identity: Identity | undefined;
@@ -214,7 +216,7 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
       identity ??= await task.identity;
       const accountId = identity.accountId;
       listed += page.length;
-      pages.push(classifyPage(port, accountId ? page.map((image) => ({ ...image, accountId })) : page, limitCalls, context));
+      pages.push(classifyPage(port, accountId ? page.map((image) => ({ ...image, accountId })) : page, limitCalls, context, ordered, listed - page.length));
       // Attribute reads of a page overlap with listing the next one, but no more than two pages wait,
       // so memory stays bounded however large the region is.
       if (pages.length >= 2) await pages[pages.length - 2];
@@ -240,24 +242,29 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
   return context.collect ? images : [];
 }
 
-/** Reads the attributes of one page's images (bounded by `limitCalls`) and classifies each as it completes. */
+/**
+ * Reads the attributes of one page's images (bounded by `limitCalls`) and classifies each as it
+ * completes; `ordered` passes them on in listing order (`offset` is the page's first position).
+ */
 async function classifyPage(
   port: Ec2Port,
   page: readonly ImageRecord[],
   limitCalls: ReturnType<typeof pLimit>,
   context: RegionContext,
+  ordered: InOrder<ClassifiedImage>,
+  offset: number,
 ): Promise<ClassifiedImage[]> {
   if (context.attributes.length === 0) {
-    return page.map((image) => {
+    return page.map((image, index) => {
       const classified = classify(image, {}, context.classifyOptions);
-      context.emit(classified);
+      ordered.put(offset + index, classified);
       return classified;
     });
   }
   return Promise.all(
-    page.map(async (image) => {
+    page.map(async (image, index) => {
       const classified = classify(image, await readAttributes(port, image, limitCalls, context), context.classifyOptions);
-      context.emit(classified);
+      ordered.put(offset + index, classified);
       return classified;
     }),
   );

@@ -1,5 +1,6 @@
 import { severityRank } from '../core/severity.js';
 import type { ClassifiedImage, ScanResult } from '../core/types.js';
+import { renderWhole, type OutputFormatSpec, type ReportRenderer } from './renderer.js';
 import { stripControlSequences } from './sanitize.js';
 
 const COLUMNS: [header: string, cell: (image: ClassifiedImage) => string | boolean | null][] = [
@@ -24,23 +25,53 @@ const COLUMNS: [header: string, cell: (image: ClassifiedImage) => string | boole
 ];
 
 /**
- * Returns the images as CSV (RFC 4180, a header row, CRLF line ends) for spreadsheets. Every cell is
- * quoted; a cell that a spreadsheet would run as a formula (it starts with =, +, -, @, tab or CR:
- * anyone who names or describes an image can write one) is prefixed with a single quote, as OWASP
- * advises; control characters and escape sequences are removed.
+ * CSV for spreadsheets (RFC 4180, a header row, CRLF line ends), one row per image as it is
+ * classified. Every cell is quoted, stripped of control characters and escape sequences, and then
+ * defused against formula injection (see `csvCell`).
  */
-export function renderCsv(result: ScanResult): string {
-  const lines = [COLUMNS.map(([header]) => header).join(',')];
-  for (const image of result.images) lines.push(COLUMNS.map(([, cell]) => csvCell(cell(image))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+export class CsvRenderer implements ReportRenderer {
+  begin(): string {
+    return `${COLUMNS.map(([header]) => header).join(',')}\r\n`;
+  }
+
+  image(image: ClassifiedImage): string {
+    return `${COLUMNS.map(([, cell]) => csvCell(cell(image))).join(',')}\r\n`;
+  }
+
+  error(): string {
+    return '';
+  }
+
+  end(): string {
+    return '';
+  }
 }
 
-/** Returns one quoted CSV cell, defused against formula injection. */
+export const csvFormat: OutputFormatSpec = {
+  name: 'csv',
+  description: 'one row per image, for spreadsheets (cells defused against formula injection)',
+  create: () => new CsvRenderer(),
+};
+
+/** Returns the CSV of a whole result. */
+export function renderCsv(result: ScanResult): string {
+  return renderWhole(new CsvRenderer(), result);
+}
+
+/** Characters that make a spreadsheet read a cell as a formula (OWASP's list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Returns one quoted CSV cell. Control characters and escape sequences are removed first, and only
+ * then is a cell that a spreadsheet would run as a formula (it starts with =, +, -, @, tab or CR:
+ * anyone who names or describes an image can write one) prefixed with a single quote, as OWASP
+ * advises. The order matters: "\u001b[0m=1+1" or "\u0000=1+1" only start with "=" once stripped.
+ */
 export function csvCell(value: string | boolean | null): string {
   if (value === null) return '""';
-  let text = typeof value === 'boolean' ? String(value) : value;
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${stripControlSequences(text).replace(/"/g, '""')}"`;
+  let text = stripControlSequences(typeof value === 'boolean' ? String(value) : value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 function highestSeverity(image: ClassifiedImage): string | null {

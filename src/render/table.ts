@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { ClassifiedImage, Readiness, ScanResult, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
+import { renderWhole, type OutputFormatSpec, type ReportRenderer, type ScanReport } from './renderer.js';
 import { stripControlSequences } from './sanitize.js';
 
 export interface TableOptions {
@@ -9,12 +10,22 @@ export interface TableOptions {
   color: boolean;
   /** Longest image name shown before it is cut with an ellipsis. */
   maxNameLength?: number;
-  /** The terminal's width: names are cut further so that the table fits in it. */
+  /** The terminal's width: columns are stacked and names cut so that the table fits in it. */
   width?: number;
 }
 
 /** Narrowest the name column gets, however narrow the terminal. */
 const MIN_NAME_LENGTH = 12;
+/** A name cut shorter than this reads badly: the table stacks columns first. */
+const COMFORTABLE_NAME_LENGTH = 24;
+const DEFAULT_NAME_LENGTH = 48;
+/**
+ * Rows laid out by one cli-table3 table. Its layout compares every cell with every earlier one, so one
+ * table of every image is quadratic (20,000 rows took 55 s); tables of 100 rows with the column
+ * widths fixed once cost the same per row at any size, and read as one table once their inner
+ * borders are dropped.
+ */
+const ROWS_PER_CHUNK = 100;
 
 /** Marks a boot mode the AMI leaves to the architecture; the legend under the table says so. */
 const DEFAULT_MARK = '*';
@@ -22,42 +33,217 @@ const DEFAULT_LEGEND = `${DEFAULT_MARK} BootMode unset: the architecture's defau
 
 const READINESS_LABEL: Record<Readiness, string> = { ready: 'ready', 'not-ready': 'NOT READY', unknown: 'UNKNOWN' };
 
-/** Returns the table for people: one row per image, then a summary line. */
+/** What the table keeps of an image: the text it prints, already made safe, and nothing else. */
+interface TableRow {
+  imageId: string;
+  name: string;
+  account: string;
+  region: string;
+  imds: string;
+  boot: string;
+  tpm: string;
+  readiness: Readiness;
+  findings: { severity: Severity; ruleId: string }[];
+}
+
+type FieldName = 'imageId' | 'name' | 'account' | 'region' | 'imds' | 'boot' | 'tpm' | 'verdict' | 'findings';
+
+/** One thing the table shows of an image: a header, plain lines to measure, painted lines to print. */
+interface Field {
+  header: string;
+  lines(row: TableRow): string[];
+  painted?(row: TableRow, paint: ChalkInstance): string[];
+}
+
+const FIELDS: Record<FieldName, Field> = {
+  imageId: { header: 'Image ID', lines: (row) => [row.imageId] },
+  name: { header: 'Name', lines: (row) => [row.name] },
+  account: { header: 'Account', lines: (row) => [row.account] },
+  region: { header: 'Region', lines: (row) => [row.region] },
+  imds: { header: 'IMDS', lines: (row) => [row.imds] },
+  boot: { header: 'Boot', lines: (row) => [row.boot] },
+  tpm: { header: 'TPM', lines: (row) => [row.tpm] },
+  verdict: {
+    header: 'Verdict',
+    lines: (row) => [READINESS_LABEL[row.readiness]],
+    painted: (row, paint) => [paintReadiness(paint, row.readiness)],
+  },
+  findings: {
+    header: 'Findings',
+    lines: (row) => (row.findings.length > 0 ? row.findings.map((finding) => `${finding.severity} ${finding.ruleId}`) : ['-']),
+    painted: (row, paint) => (row.findings.length > 0 ? row.findings.map((finding) => `${paintSeverity(paint, finding.severity)} ${finding.ruleId}`) : ['-']),
+  },
+};
+
+/**
+ * Layouts from widest to narrowest: each is a list of columns, each column a stack of fields. A
+ * terminal too narrow for one gets the next, so columns are stacked before names are cut short.
+ * `account` and `region` columns are left out where every row has the same value (said above the
+ * table instead), from the second layout on.
+ */
+const LAYOUTS: FieldName[][][] = [
+  [['imageId'], ['name'], ['account'], ['region'], ['imds'], ['boot'], ['tpm'], ['verdict'], ['findings']],
+  [['imageId'], ['name'], ['account'], ['region'], ['imds'], ['boot'], ['tpm'], ['verdict'], ['findings']],
+  [['imageId'], ['name'], ['account', 'region'], ['imds'], ['boot'], ['tpm'], ['verdict', 'findings']],
+  [['imageId'], ['name'], ['account', 'region'], ['imds', 'boot', 'tpm'], ['verdict', 'findings']],
+  [['imageId', 'name'], ['account', 'region'], ['imds', 'boot', 'tpm'], ['verdict', 'findings']],
+];
+
+/**
+ * The table for people: one row per image, then a summary line. It keeps one small row of text per
+ * image until the end, since the column widths depend on every row; it renders in linear time.
+ */
+export class TableRenderer implements ReportRenderer {
+  private readonly rows: TableRow[] = [];
+  private anyAccount = false;
+  private anyDefaultedBoot = false;
+
+  constructor(private readonly options: TableOptions) {}
+
+  begin(): string {
+    return '';
+  }
+
+  image(image: ClassifiedImage): string {
+    if (image.accountId !== null) this.anyAccount = true;
+    if (image.bootMode === null) this.anyDefaultedBoot = true;
+    this.rows.push({
+      imageId: stripControlSequences(image.imageId),
+      name: stripControlSequences(image.name ?? '-'),
+      account: image.accountId === null ? '-' : stripControlSequences(image.accountId),
+      region: image.region ? stripControlSequences(image.region) : '-',
+      imds: image.imdsSupport === 'v2.0' ? 'v2.0' : image.imdsSupport === null ? 'v1 allowed' : stripControlSequences(image.imdsSupport),
+      boot: image.bootMode === null ? `${image.effectiveBootMode}${DEFAULT_MARK}` : stripControlSequences(image.bootMode),
+      tpm: image.tpmSupport === null ? '-' : stripControlSequences(image.tpmSupport),
+      readiness: image.readiness,
+      findings: image.findings.map((finding) => ({ severity: finding.severity, ruleId: finding.ruleId })),
+    });
+    return '';
+  }
+
+  error(): string {
+    return '';
+  }
+
+  end(report: ScanReport): string {
+    const paint = new Chalk({ level: this.options.color ? 1 : 0 });
+    const lines: string[] = [];
+    if (this.rows.length === 0) lines.push(report.summary.complete ? 'No images matched.' : 'No images were read.');
+    else lines.push(...this.renderRows(paint));
+    if (this.anyDefaultedBoot) lines.push(DEFAULT_LEGEND);
+    lines.push(summaryLine(report, paint));
+    return `${lines.join('\n')}\n`;
+  }
+
+  private renderRows(paint: ChalkInstance): string[] {
+    const layout = chooseLayout(this.rows, this.anyAccount, this.options);
+    const lines = layout.caption ? [layout.caption] : [];
+    const style = { head: this.options.color ? ['bold'] : [], border: this.options.color ? ['grey'] : [], compact: true };
+    const colWidths = layout.columns.map((column) => column.width + 2);
+    const chunks = Math.ceil(this.rows.length / ROWS_PER_CHUNK);
+    for (let chunk = 0; chunk < chunks; chunk += 1) {
+      const first = chunk === 0;
+      const last = chunk === chunks - 1;
+      const table = new Table({
+        ...(first ? { head: layout.columns.map((column) => column.fields.map((field) => FIELDS[field].header).join('\n')) } : {}),
+        colWidths,
+        style,
+      });
+      for (const row of this.rows.slice(chunk * ROWS_PER_CHUNK, (chunk + 1) * ROWS_PER_CHUNK)) {
+        table.push(layout.columns.map((column) => cellText(column.fields, row, paint, layout.nameWidth)));
+      }
+      const drawn = table.toString().split('\n');
+      // Inner chunks lose the borders that would close and reopen the table between them.
+      lines.push(...drawn.slice(first ? 0 : 1, last ? drawn.length : -1));
+    }
+    return lines;
+  }
+}
+
+interface ChosenLayout {
+  columns: { fields: FieldName[]; width: number }[];
+  nameWidth: number;
+  caption?: string;
+}
+
+/** Returns the widest layout that fits the terminal, with the width each column and the name get. */
+function chooseLayout(rows: readonly TableRow[], anyAccount: boolean, options: TableOptions): ChosenLayout {
+  const naturalName = Math.min(options.maxNameLength ?? DEFAULT_NAME_LENGTH, widestLine(rows, 'name'));
+  const widths = new Map<FieldName, number>();
+  for (const field of Object.keys(FIELDS) as FieldName[]) widths.set(field, field === 'name' ? naturalName : widestLine(rows, field));
+  const constant = (field: 'account' | 'region') => rows.every((row) => row[field] === rows[0]![field]);
+
+  let chosen: ChosenLayout | undefined;
+  for (const [level, layout] of LAYOUTS.entries()) {
+    const hidden = new Set<FieldName>(anyAccount ? [] : ['account']);
+    if (level > 0) for (const field of ['account', 'region'] as const) if (constant(field)) hidden.add(field);
+    const columns = layout
+      .map((fields) => fields.filter((field) => !hidden.has(field)))
+      .filter((fields) => fields.length > 0)
+      .map((fields) => ({ fields, width: Math.max(...fields.map((field) => Math.max(widths.get(field)!, headerWidth(fields)))) }));
+    const caption = captionFor(hidden, rows, anyAccount);
+    const candidate: ChosenLayout = { columns, nameWidth: naturalName, ...(caption ? { caption } : {}) };
+    if (options.width === undefined) return candidate;
+    const overflow = tableWidth(columns) - options.width;
+    if (overflow <= 0) return candidate;
+    // Cut the name as far as the terminal needs, if that leaves a name worth reading.
+    const nameColumn = columns.find((column) => column.fields.includes('name'))!;
+    const otherFieldsWidth = Math.max(0, ...nameColumn.fields.filter((field) => field !== 'name').map((field) => widths.get(field)!), headerWidth(nameColumn.fields));
+    const nameWidth = Math.max(MIN_NAME_LENGTH, naturalName - overflow, otherFieldsWidth);
+    chosen = { ...candidate, nameWidth: Math.min(naturalName, nameWidth) };
+    nameColumn.width = Math.max(otherFieldsWidth, chosen.nameWidth);
+    if (tableWidth(columns) <= options.width && chosen.nameWidth >= Math.min(naturalName, COMFORTABLE_NAME_LENGTH)) return chosen;
+  }
+  // The narrowest layout, with the name cut as far as it goes: a terminal this narrow wraps the rest.
+  return chosen!;
+}
+
+function captionFor(hidden: Set<FieldName>, rows: readonly TableRow[], anyAccount: boolean): string | undefined {
+  const parts: string[] = [];
+  if (anyAccount && hidden.has('account') && rows[0]!.account !== '-') parts.push(`account ${rows[0]!.account}`);
+  if (hidden.has('region') && rows[0]!.region !== '-') parts.push(`region ${rows[0]!.region}`);
+  return parts.length > 0 ? `Images of ${parts.join(', ')}:` : undefined;
+}
+
+/** Width of a drawn table: each column padded by a space on both sides, and columns + 1 borders. */
+function tableWidth(columns: readonly { width: number }[]): number {
+  return columns.reduce((sum, column) => sum + column.width + 2, 0) + columns.length + 1;
+}
+
+function headerWidth(fields: readonly FieldName[]): number {
+  return Math.max(...fields.map((field) => FIELDS[field].header.length));
+}
+
+function widestLine(rows: readonly TableRow[], field: FieldName): number {
+  let widest = FIELDS[field].header.length;
+  for (const row of rows) for (const line of FIELDS[field].lines(row)) if (line.length > widest) widest = line.length;
+  return widest;
+}
+
+function cellText(fields: readonly FieldName[], row: TableRow, paint: ChalkInstance, nameWidth: number): string {
+  return fields
+    .flatMap((field) => {
+      if (field === 'name') return [truncate(row.name, nameWidth)];
+      const spec = FIELDS[field];
+      return spec.painted ? spec.painted(row, paint) : spec.lines(row);
+    })
+    .join('\n');
+}
+
+export const tableFormat: OutputFormatSpec = {
+  name: 'table',
+  description: 'a table for people, fitted to the terminal (the default)',
+  create: (context) => new TableRenderer({ color: context.color, ...(context.width ? { width: context.width } : {}) }),
+};
+
+/** Returns the table of a whole result. */
 export function renderTable(result: ScanResult, options: TableOptions): string {
-  const paint = new Chalk({ level: options.color ? 1 : 0 });
-  // The account column appears once the scan knows accounts (a live scan); a saved document has none.
-  const showAccount = result.images.some((image) => image.accountId !== null);
-  const head = ['Image ID', 'Name', ...(showAccount ? ['Account'] : []), 'Region', 'IMDS', 'Boot', 'TPM', 'Verdict', 'Findings'];
-  // Every cell but the name, unpainted, to measure what the name may have of the width.
-  const others = result.images.map((image) => [
-    image.imageId,
-    ...(showAccount ? [image.accountId ?? '-'] : []),
-    image.region || '-',
-    image.imdsSupport === 'v2.0' ? 'v2.0' : image.imdsSupport === null ? 'v1 allowed' : stripControlSequences(image.imdsSupport),
-    bootLabel(image),
-    image.tpmSupport === null ? '-' : stripControlSequences(image.tpmSupport),
-    READINESS_LABEL[image.readiness],
-    image.findings.map((finding) => `${finding.severity} ${finding.ruleId}`).join('\n') || '-',
-  ]);
-  const maxNameLength = nameLength(options, head, others);
-  const table = new Table({ head, style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] } });
-  result.images.forEach((image, index) => {
-    const [imageId, ...rest] = others[index]!;
-    const cells = [imageId!, truncate(stripControlSequences(image.name ?? '-'), maxNameLength), ...rest];
-    cells[cells.length - 2] = paintReadiness(paint, image.readiness);
-    cells[cells.length - 1] = image.findings.map((finding) => `${paintSeverity(paint, finding.severity)} ${finding.ruleId}`).join('\n') || '-';
-    table.push(cells);
-  });
-  const empty = result.summary.complete ? 'No images matched.' : 'No images were read.';
-  const lines = result.images.length > 0 ? [table.toString()] : [empty];
-  if (result.images.some((image) => image.bootMode === null)) lines.push(DEFAULT_LEGEND);
-  lines.push(summaryLine(result, paint));
-  return `${lines.join('\n')}\n`;
+  return renderWhole(new TableRenderer(options), result);
 }
 
 /** Returns the one-line summary: verdict totals, finding totals, completeness. */
-export function summaryLine(result: ScanResult, paint: ChalkInstance = new Chalk({ level: 0 })): string {
-  const { summary } = result;
+export function summaryLine(report: Pick<ScanReport, 'summary'>, paint: ChalkInstance = new Chalk({ level: 0 })): string {
+  const { summary } = report;
   const verdicts = `${summary.images} image${summary.images === 1 ? '' : 's'}: ${summary.byReadiness.ready} ready, ${summary.byReadiness['not-ready']} not ready, ${summary.byReadiness.unknown} unknown`;
   const severities = [...SEVERITIES]
     .reverse()
@@ -68,11 +254,6 @@ export function summaryLine(result: ScanResult, paint: ChalkInstance = new Chalk
     ? 'scan complete'
     : paint.red.bold(`SCAN INCOMPLETE: ${summary.errors} error${summary.errors === 1 ? '' : 's'}`);
   return `${verdicts}; ${findings}; ${completeness}`;
-}
-
-/** Shows the boot mode an instance gets, and marks one that comes from the architecture's default. */
-function bootLabel(image: ClassifiedImage): string {
-  return image.bootMode === null ? `${image.effectiveBootMode}${DEFAULT_MARK}` : stripControlSequences(image.bootMode);
 }
 
 function paintReadiness(paint: ChalkInstance, readiness: Readiness): string {
@@ -91,18 +272,6 @@ function paintSeverity(paint: ChalkInstance, severity: Severity): string {
     info: paint.gray,
   };
   return colours[severity](severity);
-}
-
-/** Returns how long a name may be: the option's limit, cut further so the table fits the terminal. */
-function nameLength(options: TableOptions, head: string[], others: string[][]): number {
-  const limit = options.maxNameLength ?? 48;
-  if (options.width === undefined) return limit;
-  const widest = (texts: string[]) => Math.max(...texts.flatMap((text) => text.split('\n').map((line) => line.length)));
-  const otherHeads = head.filter((_, index) => index !== 1);
-  const otherWidths = otherHeads.map((title, column) => widest([title, ...others.map((row) => row[column]!)]));
-  // Each column has a space of padding on both sides, and columns + 1 borders.
-  const used = otherWidths.reduce((sum, width) => sum + width + 2, 0) + 2 + head.length + 1;
-  return Math.max(MIN_NAME_LENGTH, Math.min(limit, options.width - used));
 }
 
 function truncate(text: string, length: number): string {

@@ -27,9 +27,17 @@ test('formula injection is defused and escape sequences are stripped', () => {
 });
 
 test('every cell that starts like a formula gets a quote; others are left alone', () => {
-  for (const formula of ['=1+1', '+1', '-2+3', '@SUM(A1)', '\tx', '\rx']) assert.ok(csvCell(formula).startsWith(`"'`), JSON.stringify(formula));
+  for (const formula of ['=1+1', '+1', '-2+3', '@SUM(A1)', '\t=1+1', '\r=1+1']) assert.ok(csvCell(formula).startsWith(`"'`), JSON.stringify(formula));
   assert.equal(csvCell('web-2026'), '"web-2026"');
   assert.equal(csvCell('say "hi"'), '"say ""hi"""');
   assert.equal(csvCell(null), '""');
   assert.equal(csvCell(true), '"true"');
+});
+
+test('cells are defused after control characters are stripped, so none hides a formula behind them', () => {
+  for (const hostile of ['\u001b[0m=HYPERLINK("http://evil.example","open")', '\u0000=1+1', '\u009b=1+1', '\u007f=2+2', '\u202e=3+3', '\u2066@SUM(A1)', '\u001b]8;;http://x\u0007=1']) {
+    const cell = csvCell(hostile);
+    assert.match(cell, /^"'[=@]/, `${JSON.stringify(hostile)} became ${JSON.stringify(cell)}`);
+    assert.doesNotMatch(cell, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  }
 });

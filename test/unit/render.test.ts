@@ -5,6 +5,7 @@ import { DEFAULT_CHECKS } from '../../src/core/rules.js';
 import { scanDocument } from '../../src/core/scan-document.js';
 import { parseImagesDocument } from '../../src/input/read-images-document.js';
 import { renderJson } from '../../src/render/json.js';
+import { renderNdjson } from '../../src/render/ndjson.js';
 import { renderTable } from '../../src/render/table.js';
 import { NOW } from '../helpers/builders.js';
 import { schemaErrors } from '../helpers/schema.js';
@@ -49,15 +50,36 @@ describe('renderTable', () => {
     assert.match(table, /│ ami-0a1b2c3d4e5f60002 │ web-al2-2024\.06\.1 +│ 444455556666 │/);
   });
 
-  test('on a narrow terminal the names are cut so that the table fits', () => {
+  test('on a narrow terminal columns are stacked, then names cut, so that the table fits', () => {
+    const widest = (text: string) => Math.max(...text.split('\n').filter((line) => /^[┌│├└]/.test(line)).map((line) => line.length));
     const wide = renderTable(result, { color: false });
-    const narrow = renderTable(result, { color: false, width: 130 });
-    const widest = (text: string) => Math.max(...text.split('\n').slice(0, -3).map((line) => line.length));
     assert.ok(widest(wide) > 130, 'the sample is wider than 130 columns unconstrained');
-    assert.ok(widest(narrow) <= 130, `widest line ${widest(narrow)}`);
-    assert.match(narrow, /│ web-al2023-2025\.… │/);
+    for (const width of [130, 100, 80]) {
+      const fitted = renderTable(result, { color: false, width });
+      assert.ok(widest(fitted) <= width, `at ${width} columns the widest line is ${widest(fitted)}`);
+      for (const image of result.images) assert.ok(fitted.includes(image.imageId), `${image.imageId} at ${width}`);
+      // Every verdict is still shown, and the summary line is whole.
+      assert.equal((fitted.match(/NOT READY/g) ?? []).length, 8);
+      assert.match(fitted, /16 images: 8 ready, 8 not ready, 0 unknown/);
+    }
+    const at80 = renderTable(result, { color: false, width: 80 });
+    assert.match(at80, /│ Image ID +│ IMDS +│ Verdict +│/, 'at 80 columns, id over name, IMDS over boot over TPM, verdict over findings');
+    assert.match(at80, /│ Name +│ Boot +│ Findings +│/);
+    assert.match(at80, /│ web-al2-2024\.06\.1 +│ legacy-bios\* +│ high IMDS_V1_ALLOWED +│/);
     const tiny = renderTable(result, { color: false, width: 40 });
-    assert.match(tiny, /│ web-al2023-… │/, 'names never shrink below 12 columns');
+    assert.match(tiny, /│ web-al2023-2025\.11\.0… │/, 'names never shrink below the image id beside them');
+  });
+
+  test('no separator line between rows, and one table however many rows', () => {
+    const many = { ...result, images: Array.from({ length: 250 }, (_, index) => ({ ...result.images[index % 16]!, imageId: `ami-${String(index).padStart(17, '0')}` })) };
+    const table = renderTable(many, { color: false });
+    const lines = table.split('\n');
+    assert.equal(lines.filter((line) => line.startsWith('┌')).length, 1, 'one top border');
+    assert.equal(lines.filter((line) => line.startsWith('├')).length, 1, 'only the line under the header');
+    assert.equal(lines.filter((line) => line.startsWith('└')).length, 1, 'one bottom border');
+    const rowLines = lines.filter((line) => /^│ ami-/.test(line));
+    assert.equal(rowLines.length, 250);
+    assert.equal(new Set(lines.filter((line) => line.startsWith('│')).map((line) => line.length)).size, 1, 'every row as wide as the others');
   });
 
   test('an incomplete scan says so in the summary', () => {
@@ -104,5 +126,28 @@ describe('renderJson', () => {
     const text = renderJson(result, { name: 'ami-audit', version: '9.9.9' });
     assert.doesNotMatch(text, /\x1b/);
     assert.match(text, /intruder-\\u001b\[2J/);
+  });
+});
+
+describe('JSON and NDJSON text', () => {
+  const hostile = { ...result, images: [{ ...result.images[0]!, name: 'a\u009b2Jb\u202ec\u2066d\u007fe\u0085f\u001b[31mg' }] };
+
+  test('C1 controls, DEL and bidi controls are escaped, and the data is the same once parsed', () => {
+    for (const text of [renderJson(hostile, { name: 'ami-audit', version: '9.9.9' }), renderNdjson(hostile, { name: 'ami-audit', version: '9.9.9' })]) {
+      assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      assert.match(text, /a\\u009b2Jb\\u202ec\\u2066d\\u007fe\\u0085f\\u001b\[31mg/);
+      const firstImage = text.startsWith('{"type"') ? JSON.parse(text.split('\n')[0]!) : JSON.parse(text).images[0];
+      assert.equal(firstImage.name, hostile.images[0]!.name);
+    }
+  });
+
+  test('the streamed JSON document is the pretty-printed document, field for field', () => {
+    const text = renderJson(result, { name: 'ami-audit', version: '9.9.9' });
+    const parsed = JSON.parse(text);
+    assert.equal(text, `${JSON.stringify(parsed, null, 2)}\n`);
+    assert.deepEqual(parsed.images, JSON.parse(JSON.stringify(result.images)));
+    const empty = JSON.parse(renderJson({ ...result, images: [] }, { name: 'ami-audit', version: '9.9.9' }));
+    assert.deepEqual(empty.images, []);
+    assert.deepEqual(schemaErrors(empty), []);
   });
 });

@@ -1,0 +1,18 @@
+import { csvFormat } from './csv.js';
+import { jsonFormat } from './json.js';
+import { ndjsonFormat } from './ndjson.js';
+import type { OutputFormatSpec } from './renderer.js';
+import { tableFormat } from './table.js';
+
+/** Every output format, by name: `--output` chooses one, and the help text lists them from here. */
+export const OUTPUT_FORMATS = {
+  table: tableFormat,
+  json: jsonFormat,
+  ndjson: ndjsonFormat,
+  csv: csvFormat,
+} as const satisfies Record<string, OutputFormatSpec>;
+
+export type OutputFormat = keyof typeof OUTPUT_FORMATS;
+export const OUTPUT_FORMAT_NAMES = Object.keys(OUTPUT_FORMATS) as OutputFormat[];
+
+export type { OutputFormatSpec, RenderContext, ReportRenderer, ScanReport, ToolInfo } from './renderer.js';
