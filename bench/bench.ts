@@ -11,6 +11,7 @@ import { createAccountPorts } from '../src/aws/accounts.js';
 import { DEFAULT_CHECKS } from '../src/core/rules.js';
 import { scan } from '../src/core/scan.js';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
+import { liveMemoryRows, offlineFormatRows } from './formats.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -159,33 +160,29 @@ async function coldStartRows(): Promise<void> {
 }
 
 async function memoryRows(): Promise<void> {
-  const cases: [number, 'json' | 'ndjson'][] = QUICK
-    ? [[10_000, 'json'], [10_000, 'ndjson']]
-    : [[10_000, 'json'], [100_000, 'json'], [100_000, 'ndjson'], [1_000_000, 'ndjson']];
-  const dir = mkdtempSync(join(tmpdir(), 'ami-audit-bench-'));
-  try {
-    for (const [count, output] of cases) {
-      log(`peak memory for ${count} images, --output ${output}`);
-      const emulator = await startEmulatorProcess(['--generate', String(count), '--seed', '2']);
-      try {
-        const rssFile = join(dir, `rss-${count}-${output}`);
-        const started = performance.now();
-        const result = spawnSync(
-          process.execPath,
-          ['--import', fileURLToPath(new URL('./max-rss.mjs', import.meta.url)), CLI, 'scan', '--endpoint-url', emulator.url, '--region', 'us-east-1', '--output', output, '--fail-on', 'none'],
-          { env: { ...process.env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 },
-        );
-        const seconds = (performance.now() - started) / 1000;
-        if (result.status !== 0) throw new Error(`scan exited ${result.status}: ${result.stderr}`);
-        const rss = Number(readFileSync(rssFile, 'utf8'));
-        rows.push({ measure: `peak RSS, ${count.toLocaleString('en-US')} images, --output ${output}`, figure: `${(rss / 1024 / 1024).toFixed(0)} MiB`, detail: `${seconds.toFixed(1)} s wall, ${(count / seconds).toFixed(0)} images/s` });
-      } finally {
-        await emulator.stop();
-      }
+  rows.push(...(await liveMemoryRows(QUICK, credentials)));
+  if (!QUICK) {
+    log('peak memory for 1,000,000 images, --output ndjson');
+    const emulator = await startEmulatorProcess(['--generate', '1000000', '--seed', '2']);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'ami-audit-bench-'));
+      const rssFile = join(dir, 'rss');
+      const started = performance.now();
+      const result = spawnSync(
+        process.execPath,
+        ['--import', fileURLToPath(new URL('./max-rss.mjs', import.meta.url)), CLI, 'scan', '--endpoint-url', emulator.url, '--region', 'us-east-1', '--output', 'ndjson', '--fail-on', 'none'],
+        { env: { ...process.env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      const seconds = (performance.now() - started) / 1000;
+      if (result.status !== 0) throw new Error(`scan exited ${result.status}: ${result.stderr}`);
+      const rss = Number(readFileSync(rssFile, 'utf8'));
+      rmSync(dir, { recursive: true, force: true });
+      rows.push({ measure: 'peak RSS, live scan of 1,000,000 images, --output ndjson', figure: `${(rss / 1024 / 1024).toFixed(0)} MiB`, detail: `${seconds.toFixed(1)} s wall, ${(1_000_000 / seconds).toFixed(0)} images/s` });
+    } finally {
+      await emulator.stop();
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
+  rows.push(...offlineFormatRows(QUICK));
 }
 
 function printTable(): void {

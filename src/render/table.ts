@@ -21,11 +21,11 @@ const COMFORTABLE_NAME_LENGTH = 24;
 const DEFAULT_NAME_LENGTH = 48;
 /**
  * Rows laid out by one cli-table3 table. Its layout compares every cell with every earlier one, so one
- * table of every image is quadratic (20,000 rows took 55 s); tables of 100 rows with the column
+ * table of every image is quadratic (20,000 rows took 55 s); tables of 50 rows with the column
  * widths fixed once cost the same per row at any size, and read as one table once their inner
  * borders are dropped.
  */
-const ROWS_PER_CHUNK = 100;
+const ROWS_PER_CHUNK = 50;
 
 /** Marks a boot mode the AMI leaves to the architecture; the legend under the table says so. */
 const DEFAULT_MARK = '*';
