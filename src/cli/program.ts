@@ -7,6 +7,8 @@ Exit codes:
   1  the scan was complete and at least one finding reached --fail-on
   2  usage or configuration error (bad option, bad --filter or --input, no region, no credentials)
   3  the scan was incomplete (a region or an image could not be read), or ami-audit failed
+       (including a report that could not be written)
+  141  standard output was closed by its reader (| head): the scan stopped quietly
 
 Examples:
   ami-audit scan --region us-east-1 eu-west-1
