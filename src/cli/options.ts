@@ -32,7 +32,9 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'checks', flags: '--concurrency <n>', description: 'most DescribeImageAttribute calls in flight per region (1-100)', defaultValue: 10 },
   { group: 'checks', flags: '--attribute-rate <spec>', description: 'pace DescribeImageAttribute per region as <burst>:<per-second>, EC2\'s own bucket by default; raise it if AWS raised your limits, or "off"', defaultValue: '100:20' },
   { group: 'checks', flags: '--region-concurrency <n>', description: 'most regions scanned at once (1-32)', defaultValue: 4 },
-  { group: 'output', flags: '--output <format>', description: 'table (fitted to the terminal), json (one document), ndjson (one line per image as it is classified, then a summary line), or csv (for spreadsheets); every format gives the same exit code', defaultValue: 'table' },
+  { group: 'output', flags: '--output <format>', description: 'table (fitted to the terminal), json (one document), ndjson (one line per image as it is classified, then a summary line), csv (for spreadsheets), sarif (GitHub code scanning) or markdown (a summary); every format gives the same exit code', defaultValue: 'table' },
+  { group: 'output', flags: '--report <format=path>', description: 'also write the report in another format to a file, e.g. sarif=ami-audit.sarif (repeatable: one scan, several reports)', repeatable: true },
+  { group: 'output', flags: '--step-summary', description: 'append the Markdown summary to the file GITHUB_STEP_SUMMARY names (GitHub Actions)' },
   { group: 'output', flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical, or none', defaultValue: 'high' },
   { group: 'output', flags: '--no-color', description: 'no colour in the table (NO_COLOR is honoured too)' },
   { group: 'behaviour', flags: '--max-attempts <n>', description: 'attempts per API call, retries included (1-50; default: AWS_MAX_ATTEMPTS or 10)' },
@@ -64,6 +66,8 @@ export interface RawScanOptions {
   regionConcurrency: string | number;
   attributeRate: string;
   output: string;
+  report?: string[];
+  stepSummary?: boolean;
   failOn: string;
   color: boolean;
   maxAttempts?: string;

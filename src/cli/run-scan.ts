@@ -1,10 +1,11 @@
-import { gate } from '../core/policy.js';
+import { EXIT, gate } from '../core/policy.js';
 import { scanDocument } from '../core/scan-document.js';
 import type { ScanError } from '../core/types.js';
 import { readImagesDocument } from '../input/read-images-document.js';
-import { OUTPUT_FORMATS, type ReportRenderer, type ScanReport, type ToolInfo } from '../render/index.js';
+import type { RenderContext, ScanReport, ToolInfo } from '../render/index.js';
 import { stripControlSequences } from '../render/sanitize.js';
 import type { RawScanOptions } from './options.js';
+import { fileSink, ReportFanOut, stdoutSink } from './report-sinks.js';
 import { shouldColor, type CliIo } from './terminal.js';
 import { validateScanOptions, type ScanSettings } from './validate-options.js';
 
@@ -12,34 +13,43 @@ import { validateScanOptions, type ScanSettings } from './validate-options.js';
 export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): Promise<number> {
   const settings = validateScanOptions(raw, io.env);
   const width = (io.stdout as { columns?: number }).columns;
-  const renderer = OUTPUT_FORMATS[settings.output].create({
-    tool,
-    color: shouldColor(settings.colorAllowed, io),
-    ...(io.stdout.isTTY && width ? { width } : {}),
-  });
-  const write = (text: string): void => {
-    if (text !== '') io.stdout.write(text);
-  };
-  write(renderer.begin());
-  // A saved document needs no AWS call: the SDK is loaded only for a live scan.
-  const report = settings.input !== undefined ? await scanInput(settings, renderer, write) : await (await import('./scan-aws.js')).scanAws(settings, io, renderer, write);
+  const context: RenderContext = { tool, color: shouldColor(settings.colorAllowed, io), ...(io.stdout.isTTY && width ? { width } : {}) };
+  // Files are plain text: no colour and no terminal width.
+  const fileContext: RenderContext = { tool, color: false };
+  const reports = new ReportFanOut([
+    stdoutSink(settings.output, context, io.stdout),
+    ...settings.reports.map((report) => fileSink(report.format, report.path, fileContext, `--report ${report.format}=${report.path}`)),
+    ...(settings.stepSummary ? [fileSink('markdown', settings.stepSummary, fileContext, '--step-summary', true)] : []),
+  ]);
+  let report: ScanReport;
+  try {
+    reports.begin();
+    // A saved document needs no AWS call: the SDK is loaded only for a live scan.
+    report = settings.input !== undefined ? await scanInput(settings, reports) : await (await import('./scan-aws.js')).scanAws(settings, io, reports);
+  } catch (error) {
+    reports.abandon();
+    throw error;
+  }
 
   for (const skipped of report.skipped) {
     if (!settings.quiet) io.stderr.write(`ami-audit: skipped ${stripControlSequences(`${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}`)}\n`);
   }
   const severalAccounts = report.scope.accounts.length > 1;
   for (const error of report.errors) io.stderr.write(`ami-audit: error: ${formatScanError(error, severalAccounts)}\n`);
-  write(renderer.end(report));
+  const { notices, failures } = reports.end(report);
+  for (const notice of notices) if (!settings.quiet) io.stderr.write(`ami-audit: warning: ${notice}\n`);
+  for (const failure of failures) io.stderr.write(`ami-audit: error: ${failure}\n`);
+  if (failures.length > 0) return EXIT.incomplete;
   // The verdict comes from the summary's counts, which every path and every format keeps.
   return gate(report.summary, settings.failOn).exitCode;
 }
 
-/** Classifies a saved document and hands each image to the renderer; returns the report without them. */
-async function scanInput(settings: ScanSettings, renderer: ReportRenderer, write: (text: string) => void): Promise<ScanReport> {
+/** Classifies a saved document and hands each image to the reports; returns the report without them. */
+async function scanInput(settings: ScanSettings, reports: ReportFanOut): Promise<ScanReport> {
   const region = Array.isArray(settings.regions) && settings.regions.length === 1 ? settings.regions[0]! : null;
   const records = await readImagesDocument(settings.input!, region);
   const { images, ...report } = scanDocument(records, { checks: settings.checks, input: settings.input!, region });
-  for (const image of images) write(renderer.image(image));
+  for (const image of images) reports.image(image);
   return report;
 }
 

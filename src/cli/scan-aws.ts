@@ -2,9 +2,10 @@ import { createAccountPorts } from '../aws/accounts.js';
 import type { ApiCallEvent, AwsClientSettings } from '../aws/client-config.js';
 import { resolveDefaultRegion } from '../aws/ec2-sdk.js';
 import { scan, type ScanObserver } from '../core/scan.js';
-import type { ReportRenderer, ScanReport } from '../render/index.js';
+import type { ScanReport } from '../render/index.js';
 import { stripControlSequences } from '../render/sanitize.js';
 import { ScanProgress, startProgressLine } from './progress.js';
+import type { ReportFanOut } from './report-sinks.js';
 import type { CliIo } from './terminal.js';
 import type { ScanSettings } from './validate-options.js';
 
@@ -12,7 +13,7 @@ import type { ScanSettings } from './validate-options.js';
  * Scans AWS (or an EC2-compatible endpoint) with the SDK. Each image goes to the renderer as soon as
  * it is classified and is not kept, so memory stays flat in every format; progress goes to stderr.
  */
-export async function scanAws(settings: ScanSettings, io: CliIo, renderer: ReportRenderer, write: (text: string) => void): Promise<ScanReport> {
+export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<ReportFanOut, 'image' | 'error'>): Promise<ScanReport> {
   const explicitRegions = settings.regions === 'all' ? [] : settings.regions;
   const homeRegion = explicitRegions[0] ?? (await homeRegionFor(settings));
   const progress = new ScanProgress();
@@ -41,11 +42,11 @@ export async function scanAws(settings: ScanSettings, io: CliIo, renderer: Repor
   const observer: ScanObserver = {
     onImage: (image) => {
       progress.onImage();
-      write(renderer.image(image));
+      reports.image(image);
     },
     onError: (error) => {
       progress.onError();
-      write(renderer.error(error));
+      reports.error(error);
     },
     onWarning: (message) => {
       if (!settings.quiet) io.stderr.write(`${showProgress ? '\r\x1b[K' : ''}ami-audit: warning: ${stripControlSequences(message)}\n`);

@@ -27,6 +27,10 @@ export interface ScanSettings {
   /** Undefined when pacing is off. */
   attributeRate?: BucketShape;
   output: OutputFormat;
+  /** Reports written to files besides stdout (`--report <format>=<path>`). */
+  reports: { format: OutputFormat; path: string }[];
+  /** The file `--step-summary` appends the Markdown summary to (GITHUB_STEP_SUMMARY). */
+  stepSummary?: string;
   failOn: FailOn;
   /** Whether the user allowed colour (`--no-color` not given); the terminal decides the rest. */
   colorAllowed: boolean;
@@ -72,6 +76,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     concurrency: integerIn(raw.concurrency, 1, 100, '--concurrency'),
     regionConcurrency: integerIn(raw.regionConcurrency, 1, 32, '--region-concurrency'),
     output,
+    reports: (raw.report ?? []).map(reportSpec),
     failOn,
     colorAllowed: raw.color !== false,
     maxAttempts: integerIn(raw.maxAttempts ?? env.AWS_MAX_ATTEMPTS ?? 10, 1, 50, '--max-attempts'),
@@ -83,6 +88,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
   };
   const attributeRate = bucketShape(raw.attributeRate ?? '100:20');
   if (attributeRate) settings.attributeRate = attributeRate;
+  if (raw.stepSummary === true) settings.stepSummary = stepSummaryPath(env);
   if (raw.timeout !== undefined) settings.timeoutMs = Math.round(numberIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
   if (raw.externalId !== undefined) settings.externalId = raw.externalId;
   if (raw.endpointUrl !== undefined) settings.endpointUrl = endpointUrl(raw.endpointUrl);
@@ -171,6 +177,20 @@ function endpointUrl(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') usage(`--endpoint-url "${value}" must start with http:// or https://`);
   return value;
+}
+
+/** Parses `--report <format>=<path>`. */
+function reportSpec(spec: string): { format: OutputFormat; path: string } {
+  const match = /^([a-z]+)=(.+)$/.exec(spec);
+  if (!match) return usage(`--report "${spec}" is not valid: give <format>=<path>, such as sarif=ami-audit.sarif (formats: ${OUTPUT_FORMAT_NAMES.join(', ')})`);
+  return { format: oneOf(match[1]!, OUTPUT_FORMAT_NAMES, '--report format'), path: match[2]! };
+}
+
+/** The file GitHub Actions reads the job summary from. */
+function stepSummaryPath(env: NodeJS.ProcessEnv): string {
+  const path = env.GITHUB_STEP_SUMMARY;
+  if (!path) return usage('--step-summary appends to the file GITHUB_STEP_SUMMARY names, and it is not set: run it in GitHub Actions, or use --report markdown=<path>');
+  return path;
 }
 
 function usage(message: string): never {

@@ -1,7 +1,9 @@
 import { csvFormat } from './csv.js';
 import { jsonFormat } from './json.js';
+import { markdownFormat } from './markdown.js';
 import { ndjsonFormat } from './ndjson.js';
 import type { OutputFormatSpec } from './renderer.js';
+import { sarifFormat } from './sarif.js';
 import { tableFormat } from './table.js';
 
 /** Every output format, by name: `--output` chooses one, and the help text lists them from here. */
@@ -10,6 +12,8 @@ export const OUTPUT_FORMATS = {
   json: jsonFormat,
   ndjson: ndjsonFormat,
   csv: csvFormat,
+  sarif: sarifFormat,
+  markdown: markdownFormat,
 } as const satisfies Record<string, OutputFormatSpec>;
 
 export type OutputFormat = keyof typeof OUTPUT_FORMATS;

@@ -30,6 +30,8 @@ export interface ReportRenderer {
   image(image: ClassifiedImage): string;
   error(error: ScanError): string;
   end(report: ScanReport): string;
+  /** Lines for stderr once `end` has run: what the format had to leave out, for instance. */
+  notices?(): string[];
 }
 
 /** A format in the registry: its name, a line for `--help`, and how to make a renderer for one report. */

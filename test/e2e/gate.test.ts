@@ -8,8 +8,9 @@ import { generatedEstate } from '../../emulator/generate.js';
 import type { RunningEmulator } from '../../emulator/server.js';
 import { emulatorFor, scanAgainst } from '../helpers/emulator.js';
 import { CLI, FAKE_AWS_ENV, ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import { sarifErrors, schemaErrors } from '../helpers/schema.js';
 
-const FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
+const FORMATS = ['table', 'json', 'ndjson', 'csv', 'sarif', 'markdown'] as const;
 /** The one image of the sample estate that is ready with no finding at all. */
 const READY_IMAGE = 'ami-0a1b2c3d4e5f60001';
 
@@ -24,6 +25,12 @@ function reportedTotals(format: (typeof FORMATS)[number], run: CliRun): { images
     return summary.summary!;
   }
   if (format === 'csv') return { images: run.stdout.trimEnd().split('\r\n').length - 1, complete: true };
+  if (format === 'sarif') return (JSON.parse(run.stdout) as { runs: { properties: { summary: { images: number; complete: boolean } } }[] }).runs[0]!.properties.summary;
+  if (format === 'markdown') {
+    const heading = /^## ami-audit: \d+ of (\d+) images? not IMDSv2-ready\n\n\*\*Scan (complete|incomplete)/.exec(run.stdout);
+    assert.ok(heading, run.stdout);
+    return { images: Number(heading[1]), complete: heading[2] === 'complete' };
+  }
   const match = /^(\d+) images?: .*; (scan complete|SCAN INCOMPLETE)/m.exec(run.stdout);
   assert.ok(match, run.stdout);
   return { images: Number(match[1]), complete: match[2] === 'scan complete' };
@@ -53,6 +60,7 @@ describe('the gate gives one exit status whatever the format: live scans', () =>
         assert.equal(partial.code, 3, partial.stderr);
         assert.match(partial.stderr, /eu-west-1/);
         if (format !== 'csv') assert.equal(reportedTotals(format, partial).complete, false);
+        if (format === 'sarif') assert.equal(JSON.parse(partial.stdout).runs[0].invocations[0].executionSuccessful, false);
         const ignored = await scanAgainst(emulator, ['--region', 'us-east-1', 'eu-west-1', '--output', format, '--max-attempts', '1', '--fail-on', 'none']);
         assert.equal(ignored.code, 3, '--fail-on none does not hide an incomplete scan');
       } finally {
@@ -130,5 +138,59 @@ describe('a closed pipe or a failed write', () => {
     } finally {
       closeSync(full);
     }
+  });
+});
+
+describe('one scan, several reports', () => {
+  let emulator: RunningEmulator;
+  before(async () => (emulator = await emulatorFor()));
+  after(() => emulator.close());
+
+  test('--report writes each format to its file from the same scan, and --step-summary appends Markdown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ami-audit-reports-'));
+    const summaryFile = join(dir, 'step-summary.md');
+    writeFileSync(summaryFile, '# earlier step\n');
+    emulator.resetStats();
+    const run = await scanAgainst(
+      emulator,
+      ['--region', 'us-east-1', '--output', 'table', '--report', `json=${join(dir, 'report.json')}`, '--report', `sarif=${join(dir, 'report.sarif')}`, '--step-summary'],
+      { GITHUB_STEP_SUMMARY: summaryFile },
+    );
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(emulator.stats().requestsByAction.DescribeImages, 1, 'one scan for every report');
+    const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+    const sarif = JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8'));
+    assert.equal(sarif.runs[0].results.length, json.summary.findings);
+    assert.deepEqual(sarifErrors(sarif), []);
+    assert.deepEqual(schemaErrors(json), []);
+    assert.match(run.stdout, new RegExp(`^${json.summary.images} images: `, 'm'));
+    const summary = readFileSync(summaryFile, 'utf8');
+    assert.match(summary, /^# earlier step\n## ami-audit: \d+ of \d+ images not IMDSv2-ready/);
+  });
+
+  test('bad --report and --step-summary are usage errors before any API call', async () => {
+    emulator.resetStats();
+    const unknown = await scanAgainst(emulator, ['--region', 'us-east-1', '--report', 'pdf=out.pdf']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^ami-audit: error: --report format "pdf" is not valid: choose table, json, ndjson, csv, sarif, markdown\n$/);
+    const shapeless = await scanAgainst(emulator, ['--region', 'us-east-1', '--report', 'sarif']);
+    assert.equal(shapeless.code, 2);
+    assert.match(shapeless.stderr, /give <format>=<path>, such as sarif=ami-audit\.sarif/);
+    const unwritable = await scanAgainst(emulator, ['--region', 'us-east-1', '--report', 'json=/nonexistent/dir/report.json']);
+    assert.equal(unwritable.code, 2);
+    assert.match(unwritable.stderr, /--report json=\/nonexistent\/dir\/report\.json: cannot write .* \(ENOENT\)/);
+    const noSummary = await scanAgainst(emulator, ['--region', 'us-east-1', '--step-summary']);
+    assert.equal(noSummary.code, 2);
+    assert.match(noSummary.stderr, /GITHUB_STEP_SUMMARY/);
+    assert.equal(emulator.stats().requestsByAction.DescribeImages ?? 0, 0);
+  });
+
+  test('a report file that cannot be written fails the scan with exit 3, the others are still written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ami-audit-reports-'));
+    const run = await scanAgainst(emulator, ['--region', 'us-east-1', '--image-ids', READY_IMAGE, '--output', 'json', '--report', 'sarif=/dev/full', '--report', `markdown=${join(dir, 'summary.md')}`]);
+    assert.equal(run.code, 3);
+    assert.match(run.stderr, /^ami-audit: error: could not write --report sarif=\/dev\/full \(ENOSPC\): that report is lost$/m);
+    assert.equal(JSON.parse(run.stdout).summary.images, 1);
+    assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /^## ami-audit: 0 of 1 image not IMDSv2-ready/);
   });
 });

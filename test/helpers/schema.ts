@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
+import Ajv4 from 'ajv-draft-04';
 
 const load = (name: string): object => JSON.parse(readFileSync(new URL(`../../schema/${name}`, import.meta.url), 'utf8'));
 // Formats (date-time) are documentation here; the tests check the timestamp themselves.
@@ -21,4 +22,13 @@ export function schemaErrors(document: unknown): string[] {
 /** Returns the schema violations of one NDJSON line's object (empty when valid). */
 export function lineSchemaErrors(line: unknown): string[] {
   return validateLine(line) ? [] : describeErrors(validateLine.errors);
+}
+
+// The official SARIF 2.1.0 schema is draft-04, which Ajv 8 reads only through ajv-draft-04.
+const sarifSchema = JSON.parse(readFileSync(new URL('../fixtures/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as object;
+const validateSarif = new Ajv4.default({ allErrors: true, validateFormats: false, strict: false }).compile(sarifSchema);
+
+/** Returns the violations of a SARIF log against the official SARIF 2.1.0 schema (empty when valid). */
+export function sarifErrors(log: unknown): string[] {
+  return validateSarif(log) ? [] : describeErrors(validateSarif.errors);
 }
