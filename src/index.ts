@@ -9,7 +9,7 @@ export { scanDocument } from './core/scan-document.js';
 export { gateExitCode, EXIT, type FailOn } from './core/policy.js';
 export { summarize } from './core/summarize.js';
 export { parseFilter, type ImageFilter } from './core/filter-shorthand.js';
-export { parseImagesDocument, readImagesDocument } from './input/read-images-document.js';
+export { parseImagesDocument, readImagesDocument, type ImagesDocument } from './input/read-images-document.js';
 export { renderJson, SCHEMA_VERSION } from './render/json.js';
 export { renderTable, summaryLine } from './render/table.js';
 export { renderCsv } from './render/csv.js';

@@ -34,7 +34,9 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
 
 async function scanInput(settings: ScanSettings, io: CliIo): Promise<ScanResult> {
   const region = Array.isArray(settings.regions) && settings.regions.length === 1 ? settings.regions[0]! : null;
-  const images = await readImagesDocument(settings.input!, region);
+  const { images, warnings } = await readImagesDocument(settings.input!, region);
+  // Values from the file in a warning were made safe to print where the warning was written.
+  if (!settings.quiet) for (const warning of warnings) io.stderr.write(`ami-audit: warning: ${warning}\n`);
   const result = scanDocument(images, { checks: settings.checks, input: settings.input!, region });
   if (settings.output === 'ndjson') for (const image of result.images) io.stdout.write(renderNdjsonImage(image));
   return result;

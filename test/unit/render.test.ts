@@ -10,7 +10,7 @@ import { NOW } from '../helpers/builders.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 const estate = readFileSync(new URL('../../examples/estate.json', import.meta.url), 'utf8');
-const result = scanDocument(parseImagesDocument(estate, 'examples/estate.json', null), {
+const result = scanDocument(parseImagesDocument(estate, 'examples/estate.json', null).images, {
   checks: DEFAULT_CHECKS,
   input: 'examples/estate.json',
   region: null,
