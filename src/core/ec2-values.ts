@@ -29,3 +29,8 @@ export function quoteValue(value: string, max = 64): string {
   const cut = value.length > max ? `${value.slice(0, max)}…` : value;
   return JSON.stringify(cut).replace(UNSAFE_IN_JSON, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** Returns a value for a message as it is when it is a plain word (`v2.0`, `uefi`), else quoted as `quoteValue` does. */
+export function showValue(value: string): string {
+  return /^[\w.:+-]{1,64}$/.test(value) ? value : quoteValue(value);
+}

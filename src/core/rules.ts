@@ -1,4 +1,4 @@
-import { isKnownValue, KNOWN_VALUES, quoteValue } from './ec2-values.js';
+import { isKnownValue, KNOWN_VALUES, quoteValue, showValue } from './ec2-values.js';
 import type { EffectiveBootMode, ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission, Severity } from './types.js';
 
 /** What a rule sees of one image. */
@@ -159,7 +159,7 @@ export const RULES: readonly Rule[] = [
     summary: 'The image state is not available (pending, failed, disabled, ...).',
     evaluate: ({ image }) =>
       image.state !== null && image.state !== 'available'
-        ? { severity: 'info', message: `State is ${image.state}, not available` }
+        ? { severity: 'info', message: `State is ${showValue(image.state)}, not available` }
         : undefined,
   },
   {
@@ -169,7 +169,7 @@ export const RULES: readonly Rule[] = [
     summary: 'DescribeImageAttribute and DescribeImages disagree on ImdsSupport, BootMode or TpmSupport; the attribute is used.',
     evaluate: ({ image, attributes }) => {
       if (!attributes) return undefined;
-      const show = (value: string | null | undefined) => (value ? value : 'unset');
+      const show = (value: string | null | undefined) => (value ? showValue(value) : 'unset');
       const differences = VERIFIABLE.filter(([key]) => attributes[key] !== undefined && attributes[key] !== image[key]).map(
         ([key, name]) => `${name} ${show(image[key])} in DescribeImages, ${show(attributes[key])} in DescribeImageAttribute`,
       );

@@ -227,3 +227,14 @@ describe('classify: attributes read with DescribeImageAttribute', () => {
     assert.match(result.findings[0]!.message, /444455556666, arn:aws:organizations/);
   });
 });
+
+describe('classify: values from AWS or a file in messages', () => {
+  test('a hostile State or attribute value is escaped in the message, a plain one is shown as it is', () => {
+    const state = classify(anImage({ state: '\u001b[2Jgone\u009b' }), {}, options);
+    assert.equal(state.findings[0]!.message, 'State is "\\u001b[2Jgone\\u009b", not available');
+    const plain = classify(anImage({ state: 'failed' }), {}, options);
+    assert.equal(plain.findings[0]!.message, 'State is failed, not available');
+    const mismatch = classify(anImage({ bootMode: 'uefi' }), { attributes: { bootMode: 'uefi\u202e' } }, { checks: ['consistency'], now: NOW });
+    assert.equal(mismatch.findings[0]!.message, 'BootMode uefi in DescribeImages, "uefi\\u202e" in DescribeImageAttribute: the attribute\'s value is used');
+  });
+});
