@@ -144,7 +144,7 @@ function warnUnknownValues(images: readonly Image[], source: string, warnings: s
       entry.ids.push(image.ImageId!);
       unknown.set(key, entry);
     }
-    if (!image.BootMode && (image.Architecture ?? null) === null) noArchitecture.push(image.ImageId!);
+    if (!image.BootMode && !image.Architecture) noArchitecture.push(image.ImageId!);
   }
   for (const { field, value, ids } of unknown.values()) {
     const images = `${ids.length} image${ids.length === 1 ? '' : 's'} (${listIds(ids)})`;

@@ -192,6 +192,13 @@ describe('parseImagesDocument: warnings', () => {
     ]);
   });
 
+  test('an empty Architecture is unset, as EC2 writes an unset value', () => {
+    const { images, warnings } = parseImagesDocument(documentOf(anEc2Image({ Architecture: '', BootMode: '' })), 'saved.json', null);
+    assert.equal(images[0]!.architecture, null);
+    assert.equal(images[0]!.bootMode, null);
+    assert.match(warnings[0]!, /has neither BootMode nor Architecture/);
+  });
+
   test('an image id listed more than once is kept once (the first entry), with one warning counting what was dropped', () => {
     const text = documentOf(
       anEc2Image({ ImageId: 'ami-0a', Name: 'first' }),
