@@ -64,6 +64,12 @@ describe('parseImagesDocument', () => {
     ['[]', /no "Images" list/],
     ['{"Reservations": []}', /no "Images" list/],
   ];
+  test('a JSON error that quotes the file shows no control character from it', () => {
+    const found = rejection('\u001b[2J\u009b31m{');
+    assert.match(found, /is not valid JSON/);
+    assert.doesNotMatch(found, /[\u0000-\u001f\u007f-\u009f]/);
+  });
+
   for (const [text, message] of bad) {
     test(`rejects ${text} with one line naming the file and the expected form`, () => {
       const found = rejection(text);
