@@ -4,6 +4,8 @@ import type { ImageRecord } from '../core/types.js';
 /**
  * Returns ami-audit's record of an image from EC2's `Image` shape. The SDK's parsed output and the AWS
  * CLI's `describe-images` JSON share this shape, so the live scan and `--input` go through one mapping.
+ * The types hold for both: the SDK parses EC2's answer, and `--input` checks each field first
+ * (`src/input/check-image-shape.ts`, which lists every field read here).
  */
 export function imageRecordFromEc2(image: Image, region: string | null, accountId: string | null): ImageRecord {
   return {
@@ -14,7 +16,8 @@ export function imageRecordFromEc2(image: Image, region: string | null, accountI
     description: image.Description ?? null,
     ownerId: image.OwnerId ?? null,
     public: image.Public === true,
-    architecture: image.Architecture ?? null,
+    // An empty element is how EC2's XML leaves a value unset: read it as unset, like the three below.
+    architecture: image.Architecture || null,
     state: image.State ?? null,
     creationDate: image.CreationDate ?? null,
     deprecationTime: image.DeprecationTime ?? null,

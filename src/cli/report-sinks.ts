@@ -54,20 +54,30 @@ export function fileSink(format: OutputFormat, path: string, context: RenderCont
   };
 }
 
-/** Feeds every sink the same scan: one scan, as many reports as were asked for. */
+/**
+ * Feeds every sink the same scan: one scan, as many reports as were asked for. Nothing is written
+ * before the first image, error or end, so that a scan stopped by a configuration error (no
+ * credentials, a malformed --input) leaves no half document on stdout.
+ */
 export class ReportFanOut {
+  private started = false;
+
   constructor(private readonly sinks: readonly ReportSink[]) {}
 
-  begin(): void {
-    for (const sink of this.sinks) sink.write(sink.renderer.begin());
-  }
-
   image(image: ClassifiedImage): void {
+    this.start();
     for (const sink of this.sinks) sink.write(sink.renderer.image(image));
   }
 
   error(error: ScanError): void {
+    this.start();
     for (const sink of this.sinks) sink.write(sink.renderer.error(error));
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const sink of this.sinks) sink.write(sink.renderer.begin());
   }
 
   /**
@@ -75,6 +85,7 @@ export class ReportFanOut {
    * and the reports that could not be written.
    */
   end(report: ScanReport): { notices: string[]; failures: string[] } {
+    this.start();
     const notices: string[] = [];
     for (const sink of this.sinks) {
       sink.write(sink.renderer.end(report));

@@ -23,9 +23,8 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
   ]);
   let report: ScanReport;
   try {
-    reports.begin();
     // A saved document needs no AWS call: the SDK is loaded only for a live scan.
-    report = settings.input !== undefined ? await scanInput(settings, reports) : await (await import('./scan-aws.js')).scanAws(settings, io, reports);
+    report = settings.input !== undefined ? await scanInput(settings, io, reports) : await (await import('./scan-aws.js')).scanAws(settings, io, reports);
   } catch (error) {
     reports.abandon();
     throw error;
@@ -45,9 +44,11 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
 }
 
 /** Classifies a saved document and hands each image to the reports; returns the report without them. */
-async function scanInput(settings: ScanSettings, reports: ReportFanOut): Promise<ScanReport> {
+async function scanInput(settings: ScanSettings, io: CliIo, reports: ReportFanOut): Promise<ScanReport> {
   const region = Array.isArray(settings.regions) && settings.regions.length === 1 ? settings.regions[0]! : null;
-  const records = await readImagesDocument(settings.input!, region);
+  const { images: records, warnings } = await readImagesDocument(settings.input!, region);
+  // Values from the file in a warning were made safe to print where the warning was written.
+  if (!settings.quiet) for (const warning of warnings) io.stderr.write(`ami-audit: warning: ${warning}\n`);
   const { images, ...report } = scanDocument(records, { checks: settings.checks, input: settings.input!, region });
   for (const image of images) reports.image(image);
   return report;

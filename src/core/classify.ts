@@ -29,6 +29,7 @@ export function classify(image: ImageRecord, extras: ImageExtras, options: Class
   const context: RuleContext = {
     image,
     imdsSupport,
+    bootMode,
     effectiveBootMode: effectiveBootMode(bootMode, image.architecture),
     tpmSupport,
     isPublic,
@@ -45,6 +46,8 @@ export function classify(image: ImageRecord, extras: ImageExtras, options: Class
     if (outcome) findings.push({ ruleId: rule.id, ...outcome });
   }
 
+  // Ready means EC2 says IMDSv2 is required. Any other ImdsSupport, unset or a value EC2 may add later,
+  // is not-ready: the gate must not pass an image on a guess (IMDS_V1_ALLOWED names the value).
   const readiness: Readiness =
     (extras.failures?.length ?? 0) > 0 ? 'unknown' : imdsSupport === 'v2.0' ? 'ready' : 'not-ready';
   const classified: ClassifiedImage = {

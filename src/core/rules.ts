@@ -1,10 +1,13 @@
-import type { BootMode, ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission, Severity } from './types.js';
+import { isKnownValue, KNOWN_VALUES, quoteValue, showValue } from './ec2-values.js';
+import type { EffectiveBootMode, ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission, Severity } from './types.js';
 
 /** What a rule sees of one image. */
 export interface RuleContext {
   image: ImageRecord;
   imdsSupport: string | null;
-  effectiveBootMode: BootMode;
+  /** `BootMode` as classified: the attribute's value when it was read, else what `DescribeImages` said. */
+  bootMode: string | null;
+  effectiveBootMode: EffectiveBootMode;
   tpmSupport: string | null;
   /** True when `DescribeImages` says so, or the launch permissions grant the group `all`. */
   isPublic: boolean;
@@ -29,7 +32,7 @@ export interface Rule {
 export const CHECKS = {
   imds: { attributes: [], description: 'IMDSv2 required by the AMI (ImdsSupport)' },
   tpm: { attributes: [], description: 'NitroTPM claimed on an image that boots legacy BIOS' },
-  boot: { attributes: [], description: 'images that can only boot legacy BIOS' },
+  boot: { attributes: [], description: 'images that can only boot legacy BIOS, or whose boot mode cannot be decided' },
   lifecycle: { attributes: [], description: 'deprecated images and images that are not available' },
   consistency: { attributes: [], description: 'DescribeImageAttribute disagreeing with DescribeImages (only when --attributes reads imdsSupport, bootMode or tpmSupport)' },
   'secure-boot': { attributes: ['uefiData'], description: 'UEFI images without a UEFI variable store (Secure Boot off)' },
@@ -46,7 +49,21 @@ const VERIFIABLE = [
   ['tpmSupport', 'TpmSupport'],
 ] as const;
 
-/** Every rule ami-audit knows, in the order findings are listed. */
+/** Returns why the effective boot mode is `unknown`, for the messages of the rules that depend on it. */
+function whyBootModeUnknown(bootMode: string | null, architecture: string | null): string {
+  if (bootMode !== null) return `BootMode ${quoteValue(bootMode)} is not a value ami-audit knows (${KNOWN_VALUES.BootMode.join(', ')})`;
+  if (architecture === null) return 'BootMode is unset and the architecture is missing';
+  return `BootMode is unset on architecture ${quoteValue(architecture)}, which ami-audit does not know`;
+}
+
+const bootsUefi = (mode: EffectiveBootMode): boolean => mode === 'uefi' || mode === 'uefi-preferred';
+
+/**
+ * Every rule ami-audit knows, in the order findings are listed. A check that cannot decide (a value EC2
+ * added after this table was written, a missing architecture) says so with an `*_UNDECIDED` or
+ * `*_UNKNOWN` rule at the severity of the finding it could not rule out, so that a gate never passes
+ * on a guess and no finding is raised on one.
+ */
 export const RULES: readonly Rule[] = [
   {
     id: 'IMDS_V1_ALLOWED',
@@ -55,10 +72,16 @@ export const RULES: readonly Rule[] = [
     summary: 'ImdsSupport is not v2.0, so instances launched from the image allow IMDSv1 (critical when the image is public).',
     evaluate: ({ imdsSupport, isPublic }) => {
       if (imdsSupport === 'v2.0') return undefined;
-      const value = imdsSupport === null ? 'unset' : `"${imdsSupport}"`;
+      if (imdsSupport !== null && !isKnownValue('ImdsSupport', imdsSupport)) {
+        // A value EC2 may add later: it cannot be shown to require IMDSv2, so it is not ready.
+        const value = `ImdsSupport ${quoteValue(imdsSupport)} (not a value ami-audit knows; EC2 defines v2.0)`;
+        return isPublic
+          ? { severity: 'critical', message: `Public image with ${value}: IMDSv2 cannot be confirmed as required, so anyone may launch instances that allow IMDSv1` }
+          : { severity: 'high', message: `${value}: IMDSv2 cannot be confirmed as required, so instances launched from it may allow IMDSv1` };
+      }
       return isPublic
-        ? { severity: 'critical', message: `Public image with ImdsSupport ${value}: anyone can launch instances that allow IMDSv1` }
-        : { severity: 'high', message: `ImdsSupport is ${value}: instances launched from it allow IMDSv1 unless the launch requires tokens` };
+        ? { severity: 'critical', message: 'Public image with ImdsSupport unset: anyone can launch instances that allow IMDSv1' }
+        : { severity: 'high', message: 'ImdsSupport is unset: instances launched from it allow IMDSv1 unless the launch requires tokens' };
     },
   },
   {
@@ -66,25 +89,54 @@ export const RULES: readonly Rule[] = [
     check: 'tpm',
     severity: 'medium',
     summary: 'TpmSupport is v2.0 but the image boots legacy BIOS, so NitroTPM cannot work.',
-    evaluate: ({ tpmSupport, effectiveBootMode, image }) =>
+    evaluate: ({ tpmSupport, bootMode, effectiveBootMode, image }) =>
       tpmSupport === 'v2.0' && effectiveBootMode === 'legacy-bios'
         ? {
             severity: 'medium',
-            message: `TpmSupport v2.0 needs UEFI, but the image boots legacy BIOS${image.bootMode ? '' : ` (BootMode unset on ${image.architecture ?? 'unknown architecture'})`}`,
+            message: `TpmSupport v2.0 needs UEFI, but the image boots legacy BIOS${bootMode ? '' : ` (BootMode unset on ${image.architecture})`}`,
           }
         : undefined,
+  },
+  {
+    id: 'TPM_UNDECIDED',
+    check: 'tpm',
+    severity: 'medium',
+    summary: 'NitroTPM is claimed (or TpmSupport has a value ami-audit does not know) and the image may not boot UEFI: the tpm check cannot decide.',
+    evaluate: ({ tpmSupport, bootMode, effectiveBootMode, image }) => {
+      if (tpmSupport === 'v2.0' && effectiveBootMode === 'unknown') {
+        return { severity: 'medium', message: `TpmSupport v2.0 needs UEFI, but ${whyBootModeUnknown(bootMode, image.architecture)}: whether NitroTPM can work is not decided` };
+      }
+      if (tpmSupport !== null && !isKnownValue('TpmSupport', tpmSupport) && !bootsUefi(effectiveBootMode)) {
+        const boots = effectiveBootMode === 'unknown' ? 'whose boot mode is not decided' : 'that boots legacy BIOS';
+        return {
+          severity: 'medium',
+          message: `TpmSupport ${quoteValue(tpmSupport)} is not a value ami-audit knows (EC2 defines v2.0), on an image ${boots}: whether NitroTPM can work is not decided`,
+        };
+      }
+      return undefined;
+    },
   },
   {
     id: 'LEGACY_BIOS_ONLY',
     check: 'boot',
     severity: 'low',
     summary: 'The image boots legacy BIOS: no NitroTPM and no UEFI Secure Boot.',
-    evaluate: ({ effectiveBootMode, image }) =>
+    evaluate: ({ bootMode, effectiveBootMode, image }) =>
       effectiveBootMode === 'legacy-bios'
         ? {
             severity: 'low',
-            message: `Boots legacy BIOS${image.bootMode ? '' : ` (BootMode unset on ${image.architecture ?? 'unknown architecture'})`}: no NitroTPM or UEFI Secure Boot`,
+            message: `Boots legacy BIOS${bootMode ? '' : ` (BootMode unset on ${image.architecture})`}: no NitroTPM or UEFI Secure Boot`,
           }
+        : undefined,
+  },
+  {
+    id: 'BOOT_MODE_UNKNOWN',
+    check: 'boot',
+    severity: 'low',
+    summary: 'BootMode has a value ami-audit does not know, or is unset with a missing or unknown architecture: the boot mode is not guessed.',
+    evaluate: ({ bootMode, effectiveBootMode, image }) =>
+      effectiveBootMode === 'unknown'
+        ? { severity: 'low', message: `${whyBootModeUnknown(bootMode, image.architecture)}: the boot mode is not decided, so the image may boot legacy BIOS only` }
         : undefined,
   },
   {
@@ -107,7 +159,7 @@ export const RULES: readonly Rule[] = [
     summary: 'The image state is not available (pending, failed, disabled, ...).',
     evaluate: ({ image }) =>
       image.state !== null && image.state !== 'available'
-        ? { severity: 'info', message: `State is ${image.state}, not available` }
+        ? { severity: 'info', message: `State is ${showValue(image.state)}, not available` }
         : undefined,
   },
   {
@@ -117,7 +169,7 @@ export const RULES: readonly Rule[] = [
     summary: 'DescribeImageAttribute and DescribeImages disagree on ImdsSupport, BootMode or TpmSupport; the attribute is used.',
     evaluate: ({ image, attributes }) => {
       if (!attributes) return undefined;
-      const show = (value: string | null | undefined) => (value ? value : 'unset');
+      const show = (value: string | null | undefined) => (value ? showValue(value) : 'unset');
       const differences = VERIFIABLE.filter(([key]) => attributes[key] !== undefined && attributes[key] !== image[key]).map(
         ([key, name]) => `${name} ${show(image[key])} in DescribeImages, ${show(attributes[key])} in DescribeImageAttribute`,
       );
@@ -130,8 +182,21 @@ export const RULES: readonly Rule[] = [
     severity: 'low',
     summary: 'The image boots UEFI but has no UEFI variable store (uefiData), so UEFI Secure Boot is off.',
     evaluate: ({ effectiveBootMode, uefiData }) =>
-      effectiveBootMode !== 'legacy-bios' && uefiData === null
+      bootsUefi(effectiveBootMode) && uefiData === null
         ? { severity: 'low', message: 'Boots UEFI without a UEFI variable store: UEFI Secure Boot is off' }
+        : undefined,
+  },
+  {
+    id: 'SECURE_BOOT_UNDECIDED',
+    check: 'secure-boot',
+    severity: 'low',
+    summary: 'The image has no UEFI variable store and its boot mode cannot be decided: the secure-boot check cannot decide.',
+    evaluate: ({ bootMode, effectiveBootMode, uefiData, image }) =>
+      effectiveBootMode === 'unknown' && uefiData === null
+        ? {
+            severity: 'low',
+            message: `No UEFI variable store, and ${whyBootModeUnknown(bootMode, image.architecture)}: whether UEFI Secure Boot is off is not decided`,
+          }
         : undefined,
   },
   {

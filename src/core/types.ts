@@ -7,6 +7,8 @@ export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
 export type Severity = (typeof SEVERITIES)[number];
 
 export type BootMode = 'legacy-bios' | 'uefi' | 'uefi-preferred';
+/** The boot mode an instance gets from an image; `unknown` when it cannot be decided (see `effectiveBootMode`). */
+export type EffectiveBootMode = BootMode | 'unknown';
 export type Readiness = 'ready' | 'not-ready' | 'unknown';
 
 /** One tag as EC2 gives it. */
@@ -93,7 +95,7 @@ export interface Finding {
 export interface ClassifiedImage extends ImageRecord {
   imdsSupport: string | null;
   bootMode: string | null;
-  effectiveBootMode: BootMode;
+  effectiveBootMode: EffectiveBootMode;
   tpmSupport: string | null;
   readiness: Readiness;
   findings: Finding[];

@@ -29,7 +29,7 @@ const ROWS_PER_CHUNK = 50;
 
 /** Marks a boot mode the AMI leaves to the architecture; the legend under the table says so. */
 const DEFAULT_MARK = '*';
-const DEFAULT_LEGEND = `${DEFAULT_MARK} BootMode unset: the architecture's default (arm64 boots UEFI; x86_64 and i386 boot legacy BIOS)`;
+const DEFAULT_LEGEND = `${DEFAULT_MARK} BootMode unset: the architecture's default (arm64 boots UEFI; x86_64 and i386 boot legacy BIOS; unknown when the architecture is missing or new)`;
 
 const READINESS_LABEL: Record<Readiness, string> = { ready: 'ready', 'not-ready': 'NOT READY', unknown: 'UNKNOWN' };
 

@@ -8,7 +8,7 @@ import { csvCell, renderCsv } from '../../src/render/csv.js';
 import { NOW } from '../helpers/builders.js';
 
 const estate = readFileSync(new URL('../../examples/estate.json', import.meta.url), 'utf8');
-const result = scanDocument(parseImagesDocument(estate, 'estate.json', 'us-east-1'), { checks: DEFAULT_CHECKS, input: 'estate.json', region: 'us-east-1', now: NOW });
+const result = scanDocument(parseImagesDocument(estate, 'estate.json', 'us-east-1').images, { checks: DEFAULT_CHECKS, input: 'estate.json', region: 'us-east-1', now: NOW });
 
 test('a header and one quoted row per image, CRLF line ends', () => {
   const lines = renderCsv(result).split('\r\n');

@@ -8,7 +8,7 @@ import { markdownText, MARKDOWN_MAX_IMAGES, renderMarkdown } from '../../src/ren
 import { NOW } from '../helpers/builders.js';
 
 const estate = readFileSync(new URL('../../examples/estate.json', import.meta.url), 'utf8');
-const result = scanDocument(parseImagesDocument(estate, 'estate.json', 'us-east-1'), { checks: DEFAULT_CHECKS, input: 'estate.json', region: 'us-east-1', now: NOW });
+const result = scanDocument(parseImagesDocument(estate, 'estate.json', 'us-east-1').images, { checks: DEFAULT_CHECKS, input: 'estate.json', region: 'us-east-1', now: NOW });
 
 describe('Markdown summary', () => {
   const text = renderMarkdown(result);

@@ -11,7 +11,7 @@ import { NOW } from '../helpers/builders.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 const estate = readFileSync(new URL('../../examples/estate.json', import.meta.url), 'utf8');
-const result = scanDocument(parseImagesDocument(estate, 'examples/estate.json', null), {
+const result = scanDocument(parseImagesDocument(estate, 'examples/estate.json', null).images, {
   checks: DEFAULT_CHECKS,
   input: 'examples/estate.json',
   region: null,
@@ -24,7 +24,7 @@ describe('renderTable', () => {
   test('one row per image with its verdict, and a summary line', () => {
     for (const image of result.images) assert.ok(plain.includes(image.imageId), image.imageId);
     assert.match(plain, /ami-0a1b2c3d4e5f60002 │ web-al2-2024\.06\.1 +│ - +│ v1 allowed │ legacy-bios\* +│ - +│ NOT READY │ high IMDS_V1_ALLOWED/);
-    assert.match(plain, /^\* BootMode unset: the architecture's default \(arm64 boots UEFI; x86_64 and i386 boot legacy BIOS\)$/m);
+    assert.match(plain, /^\* BootMode unset: the architecture's default \(arm64 boots UEFI; x86_64 and i386 boot legacy BIOS; unknown when the architecture is missing or new\)$/m);
     const lastLine = plain.trimEnd().split('\n').at(-1);
     assert.equal(lastLine, '16 images: 8 ready, 8 not ready, 0 unknown; findings: 1 critical, 7 high, 2 medium, 8 low, 4 info; scan complete');
   });

@@ -12,7 +12,7 @@ import { sarifErrors } from '../helpers/schema.js';
 
 
 const estate = readFileSync(new URL('../../examples/estate.json', import.meta.url), 'utf8');
-const offline = scanDocument(parseImagesDocument(estate, 'estate.json', 'us-east-1'), { checks: DEFAULT_CHECKS, input: 'estate.json', region: 'us-east-1', now: NOW });
+const offline = scanDocument(parseImagesDocument(estate, 'estate.json', 'us-east-1').images, { checks: DEFAULT_CHECKS, input: 'estate.json', region: 'us-east-1', now: NOW });
 const live = { ...offline, scope: { ...offline.scope, source: 'aws' as const, accounts: ['prod'], regions: ['us-east-1'] }, images: offline.images.map((image) => ({ ...image, accountId: '111122223333' })) };
 const tool = { name: 'ami-audit', version: '9.9.9' };
 
