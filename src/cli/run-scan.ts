@@ -7,6 +7,7 @@ import { renderJson, type ToolInfo } from '../render/json.js';
 import { renderNdjsonImage, renderNdjsonSummary } from '../render/ndjson.js';
 import { stripControlSequences } from '../render/sanitize.js';
 import { renderTable } from '../render/table.js';
+import { errorLines } from './error-lines.js';
 import type { RawScanOptions } from './options.js';
 import { shouldColor, type CliIo } from './terminal.js';
 import { validateScanOptions, type ScanSettings } from './validate-options.js';
@@ -21,7 +22,7 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
     if (!settings.quiet) io.stderr.write(`ami-audit: skipped ${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}\n`);
   }
   const severalAccounts = result.scope.accounts.length > 1;
-  for (const error of result.errors) io.stderr.write(`ami-audit: error: ${formatScanError(error, severalAccounts)}\n`);
+  for (const line of errorLines(result.errors, (error) => formatScanError(error, severalAccounts), severalAccounts)) io.stderr.write(`ami-audit: error: ${line}\n`);
   if (settings.output === 'json') io.stdout.write(renderJson(result, tool));
   else if (settings.output === 'ndjson') io.stdout.write(renderNdjsonSummary(result, tool));
   else if (settings.output === 'csv') io.stdout.write(renderCsv(result));
