@@ -115,6 +115,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
     },
     collect,
     observer: deps.observer,
+    imageIds: { found: new Set(), missing: [] },
   };
 
   try {
@@ -123,6 +124,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
     const limitRegions = pLimit(request.regionConcurrency);
     const perRegion = await Promise.all(tasks.map((task) => limitRegions(() => scanRegion(task, context))));
     const images = perRegion.flat();
+    for (const error of missingImageErrors(context.imageIds)) recordError(error);
     const accountRegions = await Promise.all(
       plans.map(async (plan): Promise<ScopeAccountRegions> => ({ account: plan.account.label, accountId: (await plan.identity).accountId, regions: plan.regions })),
     );
@@ -148,6 +150,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
 }
 
 interface RegionContext {
+  imageIds: ImageIdTally;
   request: ScanRequest;
   attributes: readonly ImageAttributeName[];
   classifyOptions: ClassifyOptions;
@@ -251,6 +254,32 @@ async function identifyAccount(account: AccountPort, single: boolean, context: R
   }
 }
 
+/** What `--image-ids` met: the ids listed in some region of an account, and the ids a region did not hold. */
+interface ImageIdTally {
+  /** `<account> <image id>` of every image listed. */
+  found: Set<string>;
+  missing: { account: string; error: ScanError }[];
+}
+
+/**
+ * Returns one `NotFound` error per image id that no region of an account holds. An image lives in
+ * one region, so with several regions an id missing from the others is not an error; an id missing
+ * from all of them is reported once, not once per region.
+ */
+function missingImageErrors(tally: ImageIdTally): ScanError[] {
+  const byImage = new Map<string, ScanError[]>();
+  for (const { account, error } of tally.missing) {
+    const key = `${account} ${error.imageId}`;
+    if (tally.found.has(key)) continue;
+    byImage.set(key, [...(byImage.get(key) ?? []), error]);
+  }
+  return [...byImage.values()].map((errors) => {
+    if (errors.length === 1) return errors[0]!;
+    const { region: _region, ...first } = errors[0]!;
+    return { ...first, message: `Image ${first.imageId} was not found in any of the ${errors.length} regions scanned: check the id and the regions (InvalidAMIID.NotFound)` };
+  });
+}
+
 /** Lists and classifies one region of one account; returns the images when they are collected. */
 async function scanRegion(task: RegionTask, context: RegionContext): Promise<ClassifiedImage[]> {
   const { region } = task;
@@ -272,6 +301,7 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
       identity ??= await task.identity;
       const accountId = identity.accountId;
       listed += page.length;
+      if (context.request.query.imageIds.length > 0) for (const image of page) context.imageIds.found.add(`${accountId ?? task.account.label} ${image.imageId}`);
       pages.push(classifyPage(port, accountId ? page.map((image) => ({ ...image, accountId })) : page, limitCalls, context));
       // Attribute reads of a page overlap with listing the next one, but no more than two pages wait,
       // so memory stays bounded however large the region is.
@@ -295,7 +325,8 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
       }
     }
   }
-  for (const error of notFound) context.recordError(identity.accountId ? { ...error, accountId: identity.accountId } : error);
+  const account = identity.accountId ?? task.account.label;
+  for (const error of notFound) context.imageIds.missing.push({ account, error: identity.accountId ? { ...error, accountId: identity.accountId } : error });
   const images = (await Promise.all(pages)).flat();
   context.observer?.onRegionDone?.(identity.accountId, region, listed);
   return context.collect ? images : [];

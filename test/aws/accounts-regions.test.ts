@@ -171,6 +171,33 @@ describe('--image-ids with ids that do not exist', () => {
     assert.equal(result.errors[0]!.imageId, undefined);
   });
 
+  test('with several regions, an id is missing only when no region holds it, and then it is one error', async () => {
+    // GIVEN us-east-1 holding the first id and eu-west-1 the second; a third id in neither
+    const unknown = absent[0]!;
+    const holds: Record<string, string> = { 'us-east-1': present[0]!, 'eu-west-1': present[1]! };
+    const account: AccountPort = {
+      label: 'default',
+      identify: async () => '111122223333',
+      listRegions: async () => [],
+      ec2: (region): Ec2Port => ({
+        region,
+        async *listImages(_query, _signal, onNotFound): AsyncIterable<ImageRecord[]> {
+          for (const id of [...present, unknown].filter((id) => id !== holds[region])) {
+            onNotFound!({ code: 'NotFound', message: `Image ${id} was not found in ${region}`, region, imageId: id, awsCode: 'InvalidAMIID.NotFound' });
+          }
+          yield [anImage({ imageId: holds[region]!, region, accountId: null })];
+        },
+        readImageAttribute: async () => ({}),
+      }),
+    };
+    // WHEN both regions are scanned for the three ids
+    const result = await scanAccounts([account], ['us-east-1', 'eu-west-1'], [...present, unknown]);
+    // THEN both images are classified and only the third id is an error, once, for no one region
+    assert.deepEqual(result.images.map((image) => image.imageId), present);
+    assert.deepEqual(result.errors.map((error) => [error.code, error.imageId, error.region, error.accountId]), [['NotFound', unknown, undefined, '111122223333']]);
+    assert.match(result.errors[0]!.message, /^Image ami-0000000000000dead was not found in any of the 2 regions scanned/);
+  });
+
   test('missingImageIds reads the emulator and EC2 wordings, and only other errors are left alone', () => {
     assert.deepEqual(missingImageIds(notFound("The image id '[ami-00000000000000001, ami-00000000000000002]' does not exist"), present), present);
     assert.deepEqual(missingImageIds(notFound("The image id 'ami-00000000000000002' does not exist"), present), [present[1]]);
