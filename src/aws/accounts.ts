@@ -22,7 +22,7 @@ class SdkAccountPort implements AccountPort {
   constructor(
     label: string,
     private readonly settings: AwsClientSettings,
-    private readonly homeRegion: string,
+    readonly homeRegion: string,
     private readonly credentials: Credentials | undefined,
     private readonly onCall: ApiCallListener | undefined,
   ) {
@@ -126,15 +126,21 @@ function shareCredentials(provider: () => Promise<CredentialIdentity>): () => Pr
  * Returns one account port per account to scan: each `--role-arn` (assumed with the first `--profile`
  * or the default chain as the source, with `--external-id` and a session name that says ami-audit),
  * otherwise each `--profile`, otherwise the default credential chain.
+ *
+ * `homeRegion` is one region for every account, or each profile's own (called with the profile, or
+ * undefined for the default chain; roles get their source profile's): where account-level calls go,
+ * and the region scanned when the request names none.
  */
 export function createAccountPorts(
   selection: AccountSelection,
   settings: AwsClientSettings,
-  homeRegion: string,
+  homeRegion: string | ((profile: string | undefined) => string),
   onCall?: ApiCallListener,
 ): (AccountPort & { destroy(): void })[] {
+  const regionOf = typeof homeRegion === 'string' ? () => homeRegion : homeRegion;
   if (selection.roleArns.length > 0) {
     const source = selection.profiles[0];
+    const sourceRegion = regionOf(source);
     return selection.roleArns.map((roleArn) => {
       const credentials = fromTemporaryCredentials({
         params: {
@@ -144,16 +150,16 @@ export function createAccountPorts(
           ...(selection.externalId ? { ExternalId: selection.externalId } : {}),
         },
         ...(source ? { masterCredentials: fromIni({ profile: source }) } : {}),
-        clientConfig: { region: homeRegion, ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) },
+        clientConfig: { region: sourceRegion, ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) },
       });
-      return new SdkAccountPort(roleArn, settings, homeRegion, shareCredentials(credentials), onCall);
+      return new SdkAccountPort(roleArn, settings, sourceRegion, shareCredentials(credentials), onCall);
     });
   }
   if (selection.profiles.length > 1) {
     return selection.profiles.map(
-      (profile) => new SdkAccountPort(profile, { ...settings, profile }, homeRegion, undefined, onCall),
+      (profile) => new SdkAccountPort(profile, { ...settings, profile }, regionOf(profile), undefined, onCall),
     );
   }
   const profile = selection.profiles[0];
-  return [new SdkAccountPort(profile ?? 'default', profile ? { ...settings, profile } : settings, homeRegion, undefined, onCall)];
+  return [new SdkAccountPort(profile ?? 'default', profile ? { ...settings, profile } : settings, regionOf(profile), undefined, onCall)];
 }

@@ -21,6 +21,7 @@ const CREDENTIAL_ERRORS = new Set(['ExpiredToken', 'ExpiredTokenException', 'Inv
 const QUERY_ERRORS = new Set(['InvalidParameterValue', 'InvalidParameterCombination', 'InvalidFilter', 'InvalidAMIID.Malformed', 'InvalidParameter']);
 const THROTTLING_ERRORS = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 const TIMEOUT_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'AbortError', 'ETIMEDOUT']);
+const LOCAL_TIMEOUTS = new Set(['TimeoutError', 'AbortError', 'ETIMEDOUT']);
 
 /**
  * Returns the error a failed SDK call stands for: an `AmiAuditError` when the fix is in the user's
@@ -78,7 +79,11 @@ export function describeAwsError(error: unknown, context: CallContext): AmiAudit
     return scanError('Throttled', `${context.action} in ${where} was still throttled${afterAttempts}: lower --concurrency or raise --max-attempts`);
   }
   if (TIMEOUT_ERRORS.has(awsCode) || /timed? ?out/i.test(awsMessage)) {
-    return scanError('Timeout', `${context.action} in ${where} timed out${afterAttempts}: raise --request-timeout or check the network`);
+    const timedOut = scanError('Timeout', `${context.action} in ${where} timed out${afterAttempts}: raise --request-timeout or check the network`);
+    // AbortError, TimeoutError and ETIMEDOUT are names the client gives its own abort or timeout, not
+    // codes EC2 answered with: awsCode stays for what AWS said.
+    if (LOCAL_TIMEOUTS.has(awsCode)) delete timedOut.scanError.awsCode;
+    return timedOut;
   }
   if (awsCode.startsWith('InvalidAMIID')) {
     return scanError('NotFound', `${context.action} in ${where}: ${awsCode}: ${awsMessage}`);

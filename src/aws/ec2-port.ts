@@ -1,4 +1,4 @@
-import type { ImageAttributeName, ImageAttributes, ImageQuery, ImageRecord } from '../core/types.js';
+import type { ImageAttributeName, ImageAttributes, ImageQuery, ImageRecord, ScanError } from '../core/types.js';
 
 export type { ImageQuery };
 
@@ -16,8 +16,12 @@ export interface RegionInfo {
  */
 export interface Ec2Port {
   readonly region: string;
-  /** Yields the images page by page, following every `NextToken`. */
-  listImages(query: ImageQuery, signal?: AbortSignal): AsyncIterable<ImageRecord[]>;
+  /**
+   * Yields the images page by page, following every `NextToken`. Image ids of the query that the
+   * region does not hold are passed to `onNotFound` (one `NotFound` error each) and the rest are
+   * still listed; without the hook they fail the listing.
+   */
+  listImages(query: ImageQuery, signal?: AbortSignal, onNotFound?: (error: ScanError) => void): AsyncIterable<ImageRecord[]>;
   /** Reads one attribute of one image: the part of `ImageAttributes` that attribute fills. */
   readImageAttribute(imageId: string, attribute: ImageAttributeName, signal?: AbortSignal): Promise<ImageAttributes>;
 }
@@ -26,6 +30,11 @@ export interface Ec2Port {
 export interface AccountPort {
   /** How the user named it: a profile name, a role ARN, or "default". */
   readonly label: string;
+  /**
+   * The account's own region (`AWS_REGION`, `AWS_DEFAULT_REGION` or its profile's `region`): the one
+   * scanned when the request names none. Absent when the account has none.
+   */
+  readonly homeRegion?: string;
   /** Returns the account id (STS `GetCallerIdentity`). */
   identify(signal?: AbortSignal): Promise<string>;
   /** Returns every region with its opt-in status for this account (`DescribeRegions` with `AllRegions`). */

@@ -14,8 +14,10 @@ import { PacedRetryStrategy } from './paced-retry-strategy.js';
 import { TokenBucket } from './token-bucket.js';
 import { reportCall, type ApiCallListener, type AwsClientSettings } from './client-config.js';
 import type { Ec2Port, ImageQuery } from './ec2-port.js';
-import type { ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission } from '../core/types.js';
+import type { ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission, ScanError } from '../core/types.js';
 import { AmiAuditError } from '../errors.js';
+import { stripControlSequences } from '../render/sanitize.js';
+import { readSharedConfig, regionFor } from './shared-config.js';
 
 /** Credentials as the SDK's clients take them: static keys or a provider (a profile, an assumed role). */
 export type Credentials = NonNullable<EC2ClientConfig['credentials']>;
@@ -42,22 +44,21 @@ export function createEc2Client(settings: AwsClientSettings, region: string, cre
 }
 
 /**
- * Returns the region the SDK resolves on its own (`AWS_REGION`, then the profile's `region`), or
- * throws the usage error that tells the user how to set one.
+ * Returns the region a profile (or, when undefined, `AWS_PROFILE` or the default profile) brings, as
+ * the AWS CLI chooses it: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region`; or
+ * throws the usage error that tells the user how to set one. The SDK alone ignores `AWS_DEFAULT_REGION`.
  */
-export async function resolveDefaultRegion(profile: string | undefined): Promise<string> {
-  const client = new EC2Client(profile ? { profile } : {});
-  try {
-    const region = await client.config.region();
-    if (region) return region;
-  } catch {
-    // Falls through to the message below: the SDK's own says nothing about the CLI's options.
-  } finally {
-    client.destroy();
-  }
-  throw new AmiAuditError(
+export async function resolveDefaultRegion(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const region = regionFor(profile, await readSharedConfig(env), env);
+  if (region) return region;
+  throw noRegionError(profile);
+}
+
+/** The usage error for an account without a region, naming the profile when there is one. */
+export function noRegionError(profile: string | undefined): AmiAuditError {
+  return new AmiAuditError(
     'NoRegion',
-    'No AWS region: pass --region <name> (or --region all), set AWS_REGION, or set region in your AWS profile',
+    `No AWS region${profile ? ` for profile "${stripControlSequences(profile)}"` : ''}: pass --region <name> (or --region all), set AWS_REGION or AWS_DEFAULT_REGION, or set region in ${profile ? 'that' : 'your AWS'} profile`,
   );
 }
 
@@ -98,20 +99,36 @@ export class SdkEc2Port implements Ec2Port {
     this.onCall = options.onCall;
   }
 
-  async *listImages(query: ImageQuery, signal?: AbortSignal): AsyncIterable<ImageRecord[]> {
+  async *listImages(query: ImageQuery, signal?: AbortSignal, onNotFound?: (error: ScanError) => void): AsyncIterable<ImageRecord[]> {
     const input = describeImagesInput(query);
     // MaxResults cannot be combined with ImageIds: EC2 answers InvalidParameterCombination.
     if (query.imageIds.length === 0) input.MaxResults = MAX_PAGE_SIZE;
     // A loop of our own rather than the SDK's paginator: it takes the scan's abort signal.
     let nextToken: string | undefined;
-    do {
+    for (;;) {
       const started = performance.now();
       let output;
       try {
         output = await this.client.send(new DescribeImagesCommand({ ...input, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: signal });
       } catch (error) {
         this.report('DescribeImages', started, error);
-        throw describeAwsError(error, { action: 'DescribeImages', region: this.region, endpoint: this.endpoint });
+        // One unknown id fails the whole call; EC2's message names the missing ids, so ask again
+        // without them and report each one, rather than lose every image that does exist.
+        const missing = nextToken === undefined && onNotFound ? missingImageIds(error, input.ImageIds ?? []) : [];
+        if (missing.length === 0) throw describeAwsError(error, { action: 'DescribeImages', region: this.region, endpoint: this.endpoint });
+        for (const imageId of missing) {
+          onNotFound!({
+            code: 'NotFound',
+            message: `Image ${imageId} was not found in ${this.region}: check the id and the region (InvalidAMIID.NotFound)`,
+            region: this.region,
+            imageId,
+            action: 'DescribeImages',
+            awsCode: 'InvalidAMIID.NotFound',
+          });
+        }
+        input.ImageIds = input.ImageIds!.filter((id) => !missing.includes(id));
+        if (input.ImageIds.length === 0) return;
+        continue;
       }
       this.report('DescribeImages', started, output);
       yield (output.Images ?? []).map((image) => imageRecordFromEc2(image, this.region, null));
@@ -119,7 +136,8 @@ export class SdkEc2Port implements Ec2Port {
         throw describeAwsError(new Error(`EC2 returned the same NextToken twice (${output.NextToken})`), { action: 'DescribeImages', region: this.region });
       }
       nextToken = output.NextToken || undefined;
-    } while (nextToken);
+      if (!nextToken) return;
+    }
   }
 
   async readImageAttribute(imageId: string, attribute: ImageAttributeName, signal?: AbortSignal): Promise<ImageAttributes> {
@@ -138,6 +156,18 @@ export class SdkEc2Port implements Ec2Port {
   private report(action: string, started: number, outcome: unknown, imageId?: string): void {
     reportCall(this.onCall, { action, region: this.region, started, ...(imageId ? { imageId } : {}) }, outcome);
   }
+}
+
+/**
+ * Returns the requested image ids that an `InvalidAMIID.NotFound` error names ("The image id
+ * '[ami-1, ami-2]' does not exist"); empty for any other error. Only ids that were asked for count:
+ * the message is the server's text and is not trusted further than that.
+ */
+export function missingImageIds(error: unknown, requested: readonly string[]): string[] {
+  const sdkError = (typeof error === 'object' && error !== null ? error : {}) as { name?: string; Code?: string; message?: string };
+  if ((sdkError.Code ?? sdkError.name) !== 'InvalidAMIID.NotFound' || typeof sdkError.message !== 'string') return [];
+  const named = new Set(sdkError.message.match(/ami-[0-9a-f]+/g) ?? []);
+  return requested.filter((id) => named.has(id));
 }
 
 /**

@@ -15,7 +15,7 @@ export interface OptionSpec {
 }
 
 export const SCAN_OPTIONS: OptionSpec[] = [
-  { group: 'where', flags: '--region <names...>', description: 'regions to scan, or "all" for every region enabled for the account (default: AWS_REGION or the profile\'s region)' },
+  { group: 'where', flags: '--region <names...>', description: 'regions to scan, or "all" for every region enabled for the account (default: each account\'s own, from AWS_REGION, AWS_DEFAULT_REGION or its profile)' },
   { group: 'where', flags: '--profile <names...>', description: 'named profiles from ~/.aws/config and ~/.aws/credentials, one account each (default: AWS_PROFILE, then the SDK\'s credential chain)' },
   { group: 'where', flags: '--role-arn <arns...>', description: 'IAM roles to assume, one account each (source credentials: the first --profile or the default chain)' },
   { group: 'where', flags: '--external-id <id>', description: 'external id for --role-arn' },

@@ -4,6 +4,7 @@ import type { ScanError } from '../core/types.js';
 import { readImagesDocument } from '../input/read-images-document.js';
 import type { RenderContext, ScanReport, ToolInfo } from '../render/index.js';
 import { stripControlSequences } from '../render/sanitize.js';
+import { errorLines } from './error-lines.js';
 import type { RawScanOptions } from './options.js';
 import { fileSink, ReportFanOut, stdoutSink } from './report-sinks.js';
 import { shouldColor, type CliIo } from './terminal.js';
@@ -34,7 +35,7 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
     if (!settings.quiet) io.stderr.write(`ami-audit: skipped ${stripControlSequences(`${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}`)}\n`);
   }
   const severalAccounts = report.scope.accounts.length > 1;
-  for (const error of report.errors) io.stderr.write(`ami-audit: error: ${formatScanError(error, severalAccounts)}\n`);
+  for (const line of errorLines(report.errors, (error) => formatScanError(error, severalAccounts), severalAccounts)) io.stderr.write(`ami-audit: error: ${line}\n`);
   const { notices, failures } = reports.end(report);
   for (const notice of notices) if (!settings.quiet) io.stderr.write(`ami-audit: warning: ${notice}\n`);
   for (const failure of failures) io.stderr.write(`ami-audit: error: ${failure}\n`);

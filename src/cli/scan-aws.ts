@@ -1,8 +1,11 @@
 import { createAccountPorts } from '../aws/accounts.js';
 import type { ApiCallEvent, AwsClientSettings } from '../aws/client-config.js';
-import { resolveDefaultRegion } from '../aws/ec2-sdk.js';
+import { noRegionError } from '../aws/ec2-sdk.js';
+import { checkProfilesExist, readSharedConfig, regionFor } from '../aws/shared-config.js';
+import { closestRegion, isRegionShaped, KNOWN_REGIONS } from '../core/region-names.js';
 import { scan, type ScanObserver } from '../core/scan.js';
 import type { ScanReport } from '../render/index.js';
+import { AmiAuditError } from '../errors.js';
 import { stripControlSequences } from '../render/sanitize.js';
 import { ScanProgress, startProgressLine } from './progress.js';
 import type { ReportFanOut } from './report-sinks.js';
@@ -14,8 +17,13 @@ import type { ScanSettings } from './validate-options.js';
  * it is classified and is not kept, so memory stays flat in every format; progress goes to stderr.
  */
 export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<ReportFanOut, 'image' | 'error'>): Promise<ScanReport> {
-  const explicitRegions = settings.regions === 'all' ? [] : settings.regions;
-  const homeRegion = explicitRegions[0] ?? (await homeRegionFor(settings));
+  const homeRegion = await homeRegionsFor(settings, io.env);
+  for (const region of Array.isArray(settings.regions) ? settings.regions : []) {
+    // Only the shape of a name is an error (AWS adds regions), but a near miss deserves a word.
+    if (!KNOWN_REGIONS.includes(region) && !settings.quiet) {
+      io.stderr.write(`ami-audit: warning: ${region} is not a region ami-audit knows (did you mean ${closestRegion(region)}?): scanning it anyway, as AWS adds regions\n`);
+    }
+  }
   const progress = new ScanProgress();
   const onCall = (event: ApiCallEvent): void => {
     progress.onCall(event);
@@ -57,7 +65,7 @@ export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<R
   try {
     const { images: _streamed, ...report } = await scan(
       {
-        regions: settings.regions === 'all' ? 'all' : explicitRegions.length > 0 ? explicitRegions : [homeRegion],
+        regions: settings.regions === 'all' ? 'all' : settings.regions.length > 0 ? settings.regions : 'home',
         query: settings.query,
         checks: settings.checks,
         attributes: settings.attributes,
@@ -74,14 +82,36 @@ export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<R
   }
 }
 
-/** The region for account-level calls (STS, DescribeRegions): the SDK's default, or us-east-1 for `--region all`. */
-async function homeRegionFor(settings: ScanSettings): Promise<string> {
-  try {
-    return await resolveDefaultRegion(settings.profiles[0]);
-  } catch (error) {
-    if (settings.regions === 'all') return 'us-east-1';
-    throw error;
+/**
+ * Returns each account's home region, by profile (undefined: the default chain), after checking,
+ * before any network call, that every profile named exists and that every account has a region.
+ *
+ * With `--region` names, account-level calls (STS) go to the first of them, which keeps them in the
+ * partition the user chose. Otherwise each profile brings its own region, as the AWS CLI picks it
+ * (`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`); `--region all` falls back to us-east-1.
+ */
+async function homeRegionsFor(settings: ScanSettings, env: NodeJS.ProcessEnv): Promise<(profile: string | undefined) => string> {
+  const config = await readSharedConfig(env);
+  // With --role-arn only the first profile is used, as the source of the AssumeRole calls.
+  const used = settings.roleArns.length > 0 ? settings.profiles.slice(0, 1) : settings.profiles;
+  checkProfilesExist(used.length > 0 ? used : env.AWS_PROFILE ? [env.AWS_PROFILE] : [], config);
+  if (Array.isArray(settings.regions) && settings.regions.length > 0) {
+    const first = settings.regions[0]!;
+    return () => first;
   }
+  const regions = new Map<string | undefined, string>();
+  for (const profile of used.length > 0 ? used : [undefined]) {
+    const region = regionFor(profile, config, env);
+    if (region && !isRegionShaped(region)) {
+      throw new AmiAuditError(
+        'Usage',
+        `The region "${stripControlSequences(region)}" set for ${profile ? `profile "${stripControlSequences(profile)}"` : 'the default profile'} (by AWS_REGION, AWS_DEFAULT_REGION or the profile's region) is not a region name: did you mean ${closestRegion(region)}?`,
+      );
+    }
+    if (region) regions.set(profile, region);
+    else if (settings.regions !== 'all') throw noRegionError(profile);
+  }
+  return (profile) => regions.get(profile) ?? 'us-east-1';
 }
 
 /** One `--verbose` line for an API call: action, region, duration, attempts, request id or error. */

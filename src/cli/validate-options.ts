@@ -2,11 +2,13 @@ import type { ImageQuery } from '../aws/ec2-port.js';
 import { parseFilter } from '../core/filter-shorthand.js';
 import type { FailOn } from '../core/policy.js';
 import { CHECK_NAMES, type CheckName } from '../core/rules.js';
+import { closestRegion, isRegionShaped } from '../core/region-names.js';
 import { isSeverity } from '../core/severity.js';
 import { IMAGE_ATTRIBUTES, type ImageAttributeName } from '../core/types.js';
 import type { BucketShape } from '../aws/token-bucket.js';
 import { AmiAuditError } from '../errors.js';
 import { OUTPUT_FORMAT_NAMES, type OutputFormat } from '../render/index.js';
+import { stripControlSequences } from '../render/sanitize.js';
 import type { RawScanOptions } from './options.js';
 
 
@@ -44,29 +46,33 @@ export interface ScanSettings {
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+/** EC2 image ids: `ami-` and 8 or 17 lower-case hex digits; anything else EC2 answers InvalidAMIID.Malformed. */
+const IMAGE_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** Returns validated settings, or throws a usage error that names the option and the fix. */
 export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv): ScanSettings {
   const checks = oneOfEach(splitList(raw.checks), CHECK_NAMES, '--checks');
   const attributes = oneOfEach(splitList(raw.attributes), IMAGE_ATTRIBUTES, '--attributes');
+  if (attributes.includes('blockDeviceMapping')) {
+    usage('--attributes blockDeviceMapping cannot be read: EC2 answers AuthFailure for it by design (the attribute is deprecated), and DescribeImages already returns each image\'s block device mappings; drop it from --attributes');
+  }
   const output = oneOf(raw.output, OUTPUT_FORMAT_NAMES, '--output');
   const failOn = raw.failOn === 'none' || isSeverity(raw.failOn) ? raw.failOn : usage(`--fail-on "${raw.failOn}" is not a severity: choose info, low, medium, high, critical or none`);
   const retryMode = oneOf(raw.retryMode ?? env.AWS_RETRY_MODE ?? 'adaptive', ['standard', 'adaptive'] as const, '--retry-mode');
-  const regions = splitList(raw.region);
-  if (regions.includes('all') && regions.length > 1) usage('--region all scans every enabled region: give it alone, or name the regions');
-  const roleArns = splitList(raw.roleArn);
+  const regions = regionNames(raw.region);
+  const roleArns = unique(namesOf(raw.roleArn, '--role-arn'));
   for (const roleArn of roleArns) {
     if (!ROLE_ARN.test(roleArn)) usage(`--role-arn "${roleArn}" is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>`);
   }
   if (raw.externalId !== undefined && roleArns.length === 0) usage('--external-id goes with --role-arn');
   const settings: ScanSettings = {
     regions: regions[0] === 'all' ? 'all' : regions,
-    profiles: splitList(raw.profile),
+    profiles: unique(namesOf(raw.profile, '--profile')),
     roleArns,
     query: {
       owners: defaultOwners(raw),
       executableUsers: splitList(raw.executableUsers),
-      imageIds: splitList(raw.imageIds),
+      imageIds: imageIds(raw.imageIds),
       filters: (raw.filter ?? []).map(parseFilter),
       includeDeprecated: raw.includeDeprecated === true,
       includeDisabled: raw.includeDisabled === true,
@@ -115,6 +121,48 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
 function defaultOwners(raw: RawScanOptions): string[] {
   if (raw.owners !== undefined) return splitList(raw.owners);
   return splitList(raw.imageIds).length > 0 || splitList(raw.executableUsers).length > 0 ? [] : ['self'];
+}
+
+/**
+ * Returns the regions named with `--region`, each once, or ["all"]. A name that is not shaped like a
+ * region is refused here, with the nearest known region: sent to AWS it would fail only after the
+ * network calls, as an AuthFailure that does not say "typo". A well-shaped name that is not in the
+ * list is accepted, since AWS adds regions.
+ */
+function regionNames(values: string[] | undefined): string[] {
+  const regions = unique(namesOf(values, '--region'));
+  if (regions.includes('all') && regions.length > 1) usage('--region all scans every enabled region: give it alone, or name the regions');
+  for (const region of regions) {
+    if (region !== 'all' && !isRegionShaped(region)) {
+      usage(`--region "${stripControlSequences(region)}" is not a region name: did you mean ${closestRegion(region)}? (or --region all)`);
+    }
+  }
+  return regions;
+}
+
+/** Returns the image ids of `--image-ids`, each once; a malformed id is a usage error, not a failed call. */
+function imageIds(values: string[] | undefined): string[] {
+  const ids = unique(namesOf(values, '--image-ids'));
+  for (const id of ids) {
+    if (!IMAGE_ID.test(id)) usage(`--image-ids "${stripControlSequences(id)}" is not an image id: expected ami- and 8 or 17 lower-case hex digits, such as ami-0123456789abcdef0`);
+  }
+  return ids;
+}
+
+/**
+ * Splits a list option like `splitList`, but refuses an empty name (`--region ''`, `--profile a,`):
+ * dropped silently, it would turn into the default (AWS_REGION, the default profile) without a word.
+ */
+function namesOf(values: string[] | undefined, flag: string): string[] {
+  if (values === undefined) return [];
+  const names = values.flatMap((value) => value.split(',')).map((value) => value.trim());
+  if (names.includes('')) usage(`${flag} has an empty name: give ${flag} one or more names, or leave it out for the default`);
+  return names;
+}
+
+/** Returns the values in their first order, each once: a region or account named twice is scanned once. */
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }
 
 /** Splits list options given either as separate words or comma-separated (`--owners self,amazon`). */

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AccountPort, Ec2Port, ImageQuery } from '../aws/ec2-port.js';
-import { isAmiAuditError, toScanError } from '../errors.js';
+import { AmiAuditError, isAmiAuditError, toScanError } from '../errors.js';
 import { classify, type ClassifyOptions } from './classify.js';
 import { InOrder } from './in-order.js';
 import { CHECKS, type CheckName } from './rules.js';
@@ -14,11 +14,12 @@ import type {
   ImageRecord,
   ScanError,
   ScanResult,
+  ScopeAccountRegions,
   SkippedRegion,
 } from './types.js';
 
-/** The regions of a request: names, or every region enabled for each account. */
-export type RegionSelection = string[] | 'all';
+/** The regions of a request: names, every region enabled for each account, or each account's own home region. */
+export type RegionSelection = string[] | 'all' | 'home';
 
 export interface ScanRequest {
   regions: RegionSelection;
@@ -73,6 +74,13 @@ interface RegionTask {
   region: string;
 }
 
+/** One account and the regions the scan will read in it. */
+interface AccountPlan {
+  account: AccountPort;
+  identity: Promise<Identity>;
+  regions: string[];
+}
+
 /**
  * Scans every region of every account in a request and returns the classified images, the errors met
  * and the regions skipped.
@@ -108,19 +116,26 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
     },
     collect,
     observer: deps.observer,
+    imageIds: { found: new Set(), missing: [] },
   };
 
   try {
-    const tasks = await planRegions(request, deps, context, skipped);
+    const plans = await planRegions(request, deps, context, skipped);
+    const tasks = plans.flatMap(({ account, identity, regions }) => regions.map((region): RegionTask => ({ account, identity, region })));
     const limitRegions = pLimit(request.regionConcurrency);
     const perRegion = await Promise.all(tasks.map((task) => limitRegions(() => scanRegion(task, context))));
     const images = perRegion.flat();
+    for (const error of missingImageErrors(context.imageIds)) recordError(error);
+    const accountRegions = await Promise.all(
+      plans.map(async (plan): Promise<ScopeAccountRegions> => ({ account: plan.account.label, accountId: (await plan.identity).accountId, regions: plan.regions })),
+    );
     return {
       scannedAt: now.toISOString(),
       scope: {
         source: 'aws',
         accounts: deps.accounts.map((account) => account.label),
-        regions: request.regions === 'all' ? ['all'] : request.regions,
+        regions: request.regions === 'all' ? ['all'] : request.regions === 'home' ? [...new Set(plans.flatMap((plan) => plan.regions))] : request.regions,
+        accountRegions,
         ...request.query,
         checks: request.checks,
         attributes,
@@ -136,6 +151,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
 }
 
 interface RegionContext {
+  imageIds: ImageIdTally;
   request: ScanRequest;
   attributes: readonly ImageAttributeName[];
   classifyOptions: ClassifyOptions;
@@ -146,35 +162,78 @@ interface RegionContext {
   observer: ScanObserver | undefined;
 }
 
-/** Identifies each account and lists the regions to scan in it; a failing account is an error, not the end. */
-async function planRegions(request: ScanRequest, deps: ScanDependencies, context: RegionContext, skipped: SkippedRegion[]): Promise<RegionTask[]> {
+/**
+ * Identifies each account and lists the regions to scan in it; a failing account is an error, not the
+ * end. Each (account, region) is read once: a second profile or role that reaches an account already
+ * scanned skips the regions scanned with the first one, so no image is counted twice.
+ */
+async function planRegions(request: ScanRequest, deps: ScanDependencies, context: RegionContext, skipped: SkippedRegion[]): Promise<AccountPlan[]> {
   const single = deps.accounts.length === 1;
-  const perAccount = await Promise.all(
-    deps.accounts.map(async (account): Promise<RegionTask[]> => {
+  const plans = await Promise.all(
+    deps.accounts.map(async (account): Promise<AccountPlan> => {
       // STS runs alongside the first listing calls rather than before them: it saves a round trip.
       const identity = identifyAccount(account, single, context);
       // Until a region awaits it, a fatal rejection must not count as unhandled.
       identity.catch(() => undefined);
-      if (request.regions !== 'all') return request.regions.map((region) => ({ account, identity, region }));
-      let regions;
-      try {
-        regions = await account.listRegions(context.signal);
-      } catch (error) {
-        const { accountId, failed } = await identity;
-        if (isAmiAuditError(error) && single) throw error;
-        if (!failed) context.recordError(toScanError(error, { accountId: accountId ?? account.label, action: 'DescribeRegions' }));
-        return [];
-      }
-      const { accountId } = await identity;
-      const tasks: RegionTask[] = [];
-      for (const region of regions) {
-        if (ENABLED_OPT_IN_STATUSES.has(region.optInStatus)) tasks.push({ account, identity, region: region.name });
-        else skipped.push({ accountId: accountId ?? account.label, region: region.name, reason: `opt-in region not enabled (${region.optInStatus})` });
-      }
-      return tasks;
+      // With several accounts, who each one is must be known before listing, so that two profiles of
+      // one account are not both read (the identity calls of all accounts run at once: one round trip).
+      if (!single && (await identity).failed) return { account, identity, regions: [] };
+      return { account, identity, regions: await regionsOf(account, identity, request, single, context, skipped) };
     }),
   );
-  return perAccount.flat();
+  if (!single) await dropRepeatedRegions(plans, skipped);
+  return plans;
+}
+
+/** The regions to read in one account: the ones named, its home region, or every region it enabled. */
+async function regionsOf(
+  account: AccountPort,
+  identity: Promise<Identity>,
+  request: ScanRequest,
+  single: boolean,
+  context: RegionContext,
+  skipped: SkippedRegion[],
+): Promise<string[]> {
+  if (request.regions === 'home') {
+    if (!account.homeRegion) throw new AmiAuditError('NoRegion', `No AWS region for ${account.label}: pass --region <name> (or --region all), or set one for it`);
+    return [account.homeRegion];
+  }
+  if (request.regions !== 'all') return request.regions;
+  let regions;
+  try {
+    regions = await account.listRegions(context.signal);
+  } catch (error) {
+    const { accountId, failed } = await identity;
+    if (isAmiAuditError(error) && single) throw error;
+    if (!failed) context.recordError(toScanError(error, { accountId: accountId ?? account.label, action: 'DescribeRegions' }));
+    return [];
+  }
+  const { accountId } = await identity;
+  const enabled: string[] = [];
+  for (const region of regions) {
+    if (ENABLED_OPT_IN_STATUSES.has(region.optInStatus)) enabled.push(region.name);
+    else skipped.push({ accountId: accountId ?? account.label, region: region.name, reason: `opt-in region not enabled (${region.optInStatus})` });
+  }
+  return enabled;
+}
+
+/** Removes, in the order the accounts were named, each region of an account id already planned with another label. */
+async function dropRepeatedRegions(plans: AccountPlan[], skipped: SkippedRegion[]): Promise<void> {
+  const firstLabel = new Map<string, string>();
+  for (const plan of plans) {
+    const { accountId } = await plan.identity;
+    if (!accountId) continue;
+    plan.regions = plan.regions.filter((region) => {
+      const key = `${accountId} ${region}`;
+      const first = firstLabel.get(key);
+      if (first === undefined) {
+        firstLabel.set(key, plan.account.label);
+        return true;
+      }
+      skipped.push({ accountId, region, reason: `already scanned with ${first}: ${plan.account.label} reaches the same account` });
+      return false;
+    });
+  }
 }
 
 /**
@@ -196,6 +255,32 @@ async function identifyAccount(account: AccountPort, single: boolean, context: R
   }
 }
 
+/** What `--image-ids` met: the ids listed in some region of an account, and the ids a region did not hold. */
+interface ImageIdTally {
+  /** `<account> <image id>` of every image listed. */
+  found: Set<string>;
+  missing: { account: string; error: ScanError }[];
+}
+
+/**
+ * Returns one `NotFound` error per image id that no region of an account holds. An image lives in
+ * one region, so with several regions an id missing from the others is not an error; an id missing
+ * from all of them is reported once, not once per region.
+ */
+function missingImageErrors(tally: ImageIdTally): ScanError[] {
+  const byImage = new Map<string, ScanError[]>();
+  for (const { account, error } of tally.missing) {
+    const key = `${account} ${error.imageId}`;
+    if (tally.found.has(key)) continue;
+    byImage.set(key, [...(byImage.get(key) ?? []), error]);
+  }
+  return [...byImage.values()].map((errors) => {
+    if (errors.length === 1) return errors[0]!;
+    const { region: _region, ...first } = errors[0]!;
+    return { ...first, message: `Image ${first.imageId} was not found in any of the ${errors.length} regions scanned: check the id and the regions (InvalidAMIID.NotFound)` };
+  });
+}
+
 /** Lists and classifies one region of one account; returns the images when they are collected. */
 async function scanRegion(task: RegionTask, context: RegionContext): Promise<ClassifiedImage[]> {
   const { region } = task;
@@ -210,12 +295,15 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
   const pages: Promise<ClassifiedImage[]>[] = [];
   let listed = 0;
   let identity: Identity | undefined;
+  // Image ids this region does not hold; recorded once the account id is known.
+  const notFound: ScanError[] = [];
   try {
     const port = task.account.ec2(region);
-    for await (const page of port.listImages(context.request.query, context.signal)) {
+    for await (const page of port.listImages(context.request.query, context.signal, (error) => notFound.push(error))) {
       identity ??= await task.identity;
       const accountId = identity.accountId;
       listed += page.length;
+      if (context.request.query.imageIds.length > 0) for (const image of page) context.imageIds.found.add(`${accountId ?? task.account.label} ${image.imageId}`);
       pages.push(classifyPage(port, accountId ? page.map((image) => ({ ...image, accountId })) : page, limitCalls, context, ordered, listed - page.length));
       // Attribute reads of a page overlap with listing the next one, but no more than two pages wait,
       // so memory stays bounded however large the region is.
@@ -230,13 +318,17 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
     const scanError = toScanError(error, { region, ...(accountId ? { accountId } : {}), action: 'DescribeImages' });
     // An account whose credentials failed was reported once already; its regions add nothing.
     if (!identity.failed) {
-      context.recordError(
-        context.signal.aborted
-          ? { ...scanError, code: 'ScanTimeout', message: `Listing ${region}${accountId ? ` of ${accountId}` : ''} stopped at --timeout after ${listed} images: the rest were not read` }
-          : scanError,
-      );
+      if (context.signal.aborted) {
+        // The scan's own deadline stopped the call: there is no AWS error code to report.
+        const { awsCode: _awsCode, ...stopped } = scanError;
+        context.recordError({ ...stopped, code: 'ScanTimeout', message: `Listing ${region}${accountId ? ` of ${accountId}` : ''} stopped at --timeout after ${listed} images: the rest were not read` });
+      } else {
+        context.recordError(scanError);
+      }
     }
   }
+  const account = identity.accountId ?? task.account.label;
+  for (const error of notFound) context.imageIds.missing.push({ account, error: identity.accountId ? { ...error, accountId: identity.accountId } : error });
   const images = (await Promise.all(pages)).flat();
   context.observer?.onRegionDone?.(identity.accountId, region, listed);
   return context.collect ? images : [];

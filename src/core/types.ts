@@ -133,13 +133,23 @@ export interface ImageQuery {
   includeDisabled: boolean;
 }
 
+/** The regions one account scanned, under the name the user gave it and the id STS returned. */
+export interface ScopeAccountRegions {
+  account: string;
+  /** Null when STS could not say. */
+  accountId: string | null;
+  regions: string[];
+}
+
 /** What a scan covered: the query, and where and how it ran. */
 export interface ScanScope extends ImageQuery {
   source: 'aws' | 'file';
   /** The accounts as the user named them: profile names, role ARNs, or "default". */
   accounts: string[];
-  /** The regions asked for: names, or ["all"]. */
+  /** The regions asked for: names, or ["all"]; without --region, each account's own region. */
   regions: string[];
+  /** Which regions each account scanned (a live scan only): the plan, after duplicates and opt-in regions left out. */
+  accountRegions?: ScopeAccountRegions[];
   checks: string[];
   attributes: ImageAttributeName[];
   input?: string;

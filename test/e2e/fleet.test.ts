@@ -33,7 +33,7 @@ const estate: RichEstateDocument = {
 function awsFiles(): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'ami-audit-aws-'));
   writeFileSync(join(dir, 'credentials'), `[team-a]\naws_access_key_id = AKIDACCOUNTAAAAAAAAA\naws_secret_access_key = secret-a\n\n[team-b]\naws_access_key_id = AKIDACCOUNTBBBBBBBBB\naws_secret_access_key = secret-b\n`);
-  writeFileSync(join(dir, 'config'), '[profile team-a]\nregion = us-east-1\n\n[profile team-b]\nregion = us-east-1\n');
+  writeFileSync(join(dir, 'config'), '[profile team-a]\nregion = us-east-1\n\n[profile team-b]\nregion = us-east-1\n\n[profile nobody]\nregion = us-east-1\n');
   return { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' };
 }
 
@@ -84,6 +84,7 @@ describe('several accounts and every region', () => {
   });
 
   test('an account whose credentials fail is named, and the other is still reported', async () => {
+    // "nobody" is a profile with a region and no credentials.
     const broken = { ...env, AWS_SHARED_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE! };
     const run = await scanAgainst(emulator, ['--profile', 'team-a', 'nobody', '--region', 'us-east-1', '--output', 'json'], broken);
     assert.equal(run.code, 3, run.stderr);
@@ -153,7 +154,7 @@ describe('streaming NDJSON and time bounds', () => {
       const read = document.images.filter((image) => image.readiness !== 'unknown').length;
       assert.ok(read > 0 && read < 1500, `read ${read}`);
       assert.equal(document.errors.filter((error) => error.code === 'ScanTimeout').length, 1500 - read);
-      assert.match(run.stderr, /imdsSupport of ami-[0-9a-f]+ in us-east-1 was not read: the scan reached --timeout first/);
+      assert.match(run.stderr, /^ami-audit: error: us-east-1: [\d,]+ images not fully read, the scan reached --timeout first \(ami-[0-9a-f]+, /m);
     } finally {
       emulator.setOptions({ latencyByAction: {} });
     }

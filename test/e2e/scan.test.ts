@@ -60,7 +60,7 @@ describe('the sample estate through the real SDK', () => {
     assert.match(bad.stderr, /^ami-audit: error: EC2 rejected the image query \(InvalidParameterValue: .*colour/);
     const unknownImage = await scanAgainst(emulator, ['--region', 'us-east-1', '--image-ids', 'ami-0ffffffffffffffff']);
     assert.equal(unknownImage.code, 3);
-    assert.match(unknownImage.stderr, /InvalidAMIID\.NotFound.*ami-0ffffffffffffffff/);
+    assert.match(unknownImage.stderr, /ami-0ffffffffffffffff was not found in us-east-1.*InvalidAMIID\.NotFound/);
   });
 });
 

@@ -50,7 +50,47 @@ describe('validateScanOptions', () => {
     assert.equal(settings.retryMode, 'standard');
   });
 
+  test('regions, profiles, role ARNs and image ids named twice are used once, in their first order', () => {
+    const settings = validateScanOptions(
+      {
+        ...defaults,
+        region: ['us-east-1,us-east-1', 'eu-west-1', 'us-east-1'],
+        profile: ['a', 'b', 'a'],
+        roleArn: ['arn:aws:iam::111122223333:role/audit', 'arn:aws:iam::111122223333:role/audit'],
+        imageIds: ['ami-0123456789abcdef0', 'ami-0123456789abcdef0', 'ami-12345678'],
+      },
+      {},
+    );
+    assert.deepEqual(settings.regions, ['us-east-1', 'eu-west-1']);
+    assert.deepEqual(settings.profiles, ['a', 'b']);
+    assert.deepEqual(settings.roleArns, ['arn:aws:iam::111122223333:role/audit']);
+    assert.deepEqual(settings.query.imageIds, ['ami-0123456789abcdef0', 'ami-12345678']);
+  });
+
+  test('a region-shaped name that is not known yet is accepted: AWS adds regions', () => {
+    assert.deepEqual(validateScanOptions({ ...defaults, region: ['xx-middle-9', 'eu-wset-1', 'us-gov-west-1', 'cn-northwest-1', 'eusc-de-east-1', 'us-isob-east-1'] }, {}).regions, [
+      'xx-middle-9',
+      'eu-wset-1',
+      'us-gov-west-1',
+      'cn-northwest-1',
+      'eusc-de-east-1',
+      'us-isob-east-1',
+    ]);
+    assert.equal(validateScanOptions({ ...defaults, region: ['all'] }, {}).regions, 'all');
+  });
+
   const bad: [Partial<RawScanOptions>, RegExp][] = [
+    [{ region: ['us-east1'] }, /^--region "us-east1" is not a region name: did you mean us-east-1\?/],
+    [{ region: ['US-EAST-2'] }, /did you mean us-east-2\?/],
+    [{ region: ['us-east-1;rm -rf'] }, /^--region "us-east-1;rm -rf" is not a region name: did you mean us-east-1\?/],
+    [{ region: ['us-east-1\u001b[2J'] }, /^--region "us-east-1" is not a region name/],
+    [{ region: [''] }, /^--region has an empty name/],
+    [{ region: ['us-east-1,'] }, /^--region has an empty name/],
+    [{ region: ['all', 'us-east-1'] }, /--region all scans every enabled region: give it alone/],
+    [{ profile: [''] }, /^--profile has an empty name/],
+    [{ imageIds: ['ami-xyz'] }, /^--image-ids "ami-xyz" is not an image id: expected ami- and 8 or 17 lower-case hex digits/],
+    [{ imageIds: ['0123456789abcdef0'] }, /--image-ids "0123456789abcdef0" is not an image id/],
+    [{ attributes: ['blockDeviceMapping'] }, /^--attributes blockDeviceMapping cannot be read: EC2 answers AuthFailure for it by design .*DescribeImages already returns/],
     [{ attributes: ['imdsSupport', 'colour'] }, /Unknown name "colour" in --attributes: choose from description, /],
     [{ checks: ['imds', 'speed'] }, /Unknown name "speed" in --checks/],
     [{ concurrency: '0' }, /--concurrency "0" is not valid: give a whole number from 1 to 100/],
