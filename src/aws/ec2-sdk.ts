@@ -80,6 +80,7 @@ export class SdkEc2Port implements Ec2Port {
   private readonly attributeClient: EC2Client;
   private readonly attributeBucket: TokenBucket | undefined;
   private readonly endpoint: string | undefined;
+  private readonly maxAttempts: number | undefined;
   private readonly onCall: ApiCallListener | undefined;
 
   /**
@@ -88,13 +89,14 @@ export class SdkEc2Port implements Ec2Port {
    */
   constructor(
     client: EC2Client,
-    options: { region: string; endpoint?: string; onCall?: ApiCallListener; attributes?: { client: EC2Client; bucket: TokenBucket } },
+    options: { region: string; endpoint?: string; maxAttempts?: number; onCall?: ApiCallListener; attributes?: { client: EC2Client; bucket: TokenBucket } },
   ) {
     this.client = client;
     this.attributeClient = options.attributes?.client ?? client;
     this.attributeBucket = options.attributes?.bucket;
     this.region = options.region;
     this.endpoint = options.endpoint;
+    this.maxAttempts = options.maxAttempts;
     this.onCall = options.onCall;
   }
 
@@ -111,7 +113,7 @@ export class SdkEc2Port implements Ec2Port {
         output = await this.client.send(new DescribeImagesCommand({ ...input, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: signal });
       } catch (error) {
         this.report('DescribeImages', started, error);
-        throw describeAwsError(error, { action: 'DescribeImages', region: this.region, endpoint: this.endpoint });
+        throw describeAwsError(error, { action: 'DescribeImages', region: this.region, endpoint: this.endpoint, maxAttempts: this.maxAttempts });
       }
       this.report('DescribeImages', started, output);
       yield (output.Images ?? []).map((image) => imageRecordFromEc2(image, this.region, null));
@@ -131,7 +133,7 @@ export class SdkEc2Port implements Ec2Port {
       return attributeValue(output, attribute);
     } catch (error) {
       this.report('DescribeImageAttribute', started, error, imageId);
-      throw describeAwsError(error, { action: 'DescribeImageAttribute', region: this.region, imageId, endpoint: this.endpoint });
+      throw describeAwsError(error, { action: 'DescribeImageAttribute', region: this.region, imageId, endpoint: this.endpoint, maxAttempts: this.maxAttempts });
     }
   }
 

@@ -5,7 +5,7 @@ import { readImagesDocument } from '../input/read-images-document.js';
 import { renderCsv } from '../render/csv.js';
 import { renderJson, type ToolInfo } from '../render/json.js';
 import { renderNdjsonImage, renderNdjsonSummary } from '../render/ndjson.js';
-import { stripControlSequences } from '../render/sanitize.js';
+import { terminalSafe } from '../render/sanitize.js';
 import { renderTable } from '../render/table.js';
 import type { RawScanOptions } from './options.js';
 import { shouldColor, type CliIo } from './terminal.js';
@@ -18,7 +18,7 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
   const result = settings.input !== undefined ? await scanInput(settings, io) : await (await import('./scan-aws.js')).scanAws(settings, io);
 
   for (const skipped of result.skipped) {
-    if (!settings.quiet) io.stderr.write(`ami-audit: skipped ${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}\n`);
+    if (!settings.quiet) io.stderr.write(`${terminalSafe(`ami-audit: skipped ${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}`)}\n`);
   }
   const severalAccounts = result.scope.accounts.length > 1;
   for (const error of result.errors) io.stderr.write(`ami-audit: error: ${formatScanError(error, severalAccounts)}\n`);
@@ -43,5 +43,5 @@ async function scanInput(settings: ScanSettings, io: CliIo): Promise<ScanResult>
 /** One line for an error of the scan; the message came partly from AWS, so it is made safe to print. */
 export function formatScanError(error: ScanError, nameAccount: boolean): string {
   const account = nameAccount && error.accountId && !error.message.includes(error.accountId) ? ` [account ${error.accountId}]` : '';
-  return stripControlSequences(`${error.message}${error.awsCode && !error.message.includes(error.awsCode) ? ` [${error.awsCode}]` : ''}${account}`);
+  return terminalSafe(`${error.message}${error.awsCode && !error.message.includes(error.awsCode) ? ` [${error.awsCode}]` : ''}${account}`);
 }

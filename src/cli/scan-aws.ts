@@ -4,7 +4,7 @@ import { resolveDefaultRegion } from '../aws/ec2-sdk.js';
 import { scan, type ScanObserver } from '../core/scan.js';
 import type { ScanResult } from '../core/types.js';
 import { renderNdjsonError, renderNdjsonImage } from '../render/ndjson.js';
-import { stripControlSequences } from '../render/sanitize.js';
+import { terminalSafe } from '../render/sanitize.js';
 import { ScanProgress, startProgressLine } from './progress.js';
 import type { CliIo } from './terminal.js';
 import type { ScanSettings } from './validate-options.js';
@@ -47,7 +47,7 @@ export async function scanAws(settings: ScanSettings, io: CliIo): Promise<ScanRe
       if (streaming) io.stdout.write(renderNdjsonError(error));
     },
     onWarning: (message) => {
-      if (!settings.quiet) io.stderr.write(`${showProgress ? '\r\x1b[K' : ''}ami-audit: warning: ${stripControlSequences(message)}\n`);
+      if (!settings.quiet) io.stderr.write(`${showProgress ? '\r\x1b[K' : ''}ami-audit: warning: ${terminalSafe(message)}\n`);
     },
     onRegionStart: () => progress.onRegionStart(),
     onRegionDone: () => progress.onRegionDone(),
@@ -81,8 +81,8 @@ async function homeRegionFor(settings: ScanSettings): Promise<string> {
   }
 }
 
-/** One `--verbose` line for an API call: action, region, duration, attempts, request id or error. */
+/** One `--verbose` line for an API call: action, region, duration, attempts, request id or error; the region, image id, request id and error code came from outside and are made safe. */
 function formatCall(event: ApiCallEvent): string {
   const outcome = event.errorCode ? `error=${event.errorCode}` : `requestId=${event.requestId ?? '-'}`;
-  return `[api] ${event.action} ${event.region}${event.imageId ? ` ${event.imageId}` : ''} ${event.durationMs}ms attempts=${event.attempts} ${stripControlSequences(outcome)}`;
+  return terminalSafe(`[api] ${event.action} ${event.region}${event.imageId ? ` ${event.imageId}` : ''} ${event.durationMs}ms attempts=${event.attempts} ${outcome}`);
 }

@@ -30,7 +30,7 @@ export function renderTable(result: ScanResult, options: TableOptions): string {
   const head = ['Image ID', 'Name', ...(showAccount ? ['Account'] : []), 'Region', 'IMDS', 'Boot', 'TPM', 'Verdict', 'Findings'];
   // Every cell but the name, unpainted, to measure what the name may have of the width.
   const others = result.images.map((image) => [
-    image.imageId,
+    stripControlSequences(image.imageId),
     ...(showAccount ? [image.accountId ?? '-'] : []),
     image.region || '-',
     image.imdsSupport === 'v2.0' ? 'v2.0' : image.imdsSupport === null ? 'v1 allowed' : stripControlSequences(image.imdsSupport),
