@@ -36,6 +36,17 @@ export interface EmulatorKnobs {
   failRegion?: string | string[];
   /** The failure of failAction/failRegion (default InternalError, HTTP 500). */
   failError?: { code: string; message?: string; status?: number };
+  /**
+   * Actions answered with a 400 error (`code`, default `InvalidRequest`) whose message repeats the
+   * request's headers (Authorization, X-Amz-Security-Token...) as JSON on one line, as some proxies
+   * do: tests that clients redact them.
+   */
+  echoHeaders?: { action: string | string[]; code?: string };
+  /**
+   * Regions added, as given, to every DescribeRegions answer that names no region: hostile names or
+   * opt-in statuses for client tests. Calls into them fail like calls into any unknown region.
+   */
+  extraRegions?: { regionName: string; optInStatus: string }[];
   /** Actions whose requests are accepted and never answered (to test client timeouts). */
   hangAction?: string | string[];
   /** Largest page returned whatever MaxResults asks (EC2 may return short pages). */
@@ -76,7 +87,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 const KNOB_KEYS: (keyof EmulatorKnobs)[] = [
   'latencyMs', 'latencyByAction', 'throttle', 'faultRate', 'faultSeed', 'failAction', 'failRegion', 'failError',
-  'hangAction', 'pageSizeCap', 'now',
+  'hangAction', 'pageSizeCap', 'now', 'echoHeaders', 'extraRegions',
 ];
 
 function asList(v: string | string[] | undefined): string[] {
@@ -182,6 +193,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       region: region ?? { name: regionName, optInRequired: false, images: [], instances: [] },
       now: knobs.now !== undefined ? new Date(knobs.now) : new Date(),
       pageSizeCap: knobs.pageSizeCap,
+      extraRegions: knobs.extraRegions ?? [],
       randomHex: (count) => randomBytes(Math.ceil(count / 2)).toString('hex').slice(0, count),
     };
     return definition.handle(ctx);
@@ -231,6 +243,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (fault) {
         stats.fault(actionKey);
         throw fault;
+      }
+      if (knobs.echoHeaders && asList(knobs.echoHeaders.action).includes(actionKey)) {
+        stats.fault(actionKey);
+        throw new ApiError(knobs.echoHeaders.code ?? 'InvalidRequest', `Request rejected by proxy; request headers: ${JSON.stringify(req.headers)}`, 400);
       }
       const children = dispatch(parsed, service, regionName, parsed.action);
       const action = parsed.action!;

@@ -5,6 +5,7 @@ import { exitOnOutputError } from './cli/output-errors.js';
 import { buildProgram } from './cli/program.js';
 import type { CliIo } from './cli/terminal.js';
 import { isAmiAuditError } from './errors.js';
+import { terminalSafe } from './render/sanitize.js';
 
 const EXIT_USAGE = 2;
 const EXIT_FAILED = 3;
@@ -29,7 +30,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     // Loaded here, not at the top: --help and --version must not pay for loading the AWS SDK.
     const { runScan } = await import('./cli/run-scan.js');
     exitCode = await runScan(options, io, { name: 'ami-audit', version });
-  }, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  }, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(terminalSafe(text, { keepLineBreaks: true })) });
 
   try {
     await program.parseAsync(argv);
@@ -40,14 +41,16 @@ async function main(argv: string[], io: CliIo): Promise<number> {
       const informational = ['commander.helpDisplayed', 'commander.version'].includes(error.code);
       return informational ? 0 : EXIT_USAGE;
     }
+    // Messages and stacks quote what they were given (a path, a JSON parse error, an AWS answer), so
+    // everything goes through the one sanitiser: no escape sequence, no credential reaches stderr.
     if (isAmiAuditError(error)) {
-      io.stderr.write(`ami-audit: error: ${error.message}\n`);
-      if (debug && error.cause instanceof Error) io.stderr.write(`${error.cause.stack}\n`);
+      io.stderr.write(`ami-audit: error: ${terminalSafe(error.message)}\n`);
+      if (debug && error.cause instanceof Error) io.stderr.write(`${terminalSafe(String(error.cause.stack), { keepLineBreaks: true })}\n`);
       return error.code === 'Internal' ? EXIT_FAILED : EXIT_USAGE;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`ami-audit: internal error: ${message.split('\n', 1)[0]}${debug ? '' : ' (run again with --debug for the stack)'}\n`);
-    if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    io.stderr.write(`ami-audit: internal error: ${terminalSafe(message.split('\n', 1)[0]!)}${debug ? '' : ' (run again with --debug for the stack)'}\n`);
+    if (debug && error instanceof Error) io.stderr.write(`${terminalSafe(String(error.stack), { keepLineBreaks: true })}\n`);
     return EXIT_FAILED;
   }
 }

@@ -1,4 +1,5 @@
 import type { ScanError } from './core/types.js';
+import { redactSecrets } from './redact-secrets.js';
 
 /** Codes of the errors that stop ami-audit before or during a scan; the CLI maps them to exit statuses. */
 export type AmiAuditErrorCode =
@@ -42,9 +43,9 @@ export class AwsCallError extends Error {
   }
 }
 
-/** Returns the `ScanError` for anything a scan step threw. */
+/** Returns the `ScanError` for anything a scan step threw; an unexpected error's message has its credentials redacted. */
 export function toScanError(error: unknown, context: Partial<ScanError> = {}): ScanError {
   if (error instanceof AwsCallError) return { ...context, ...error.scanError };
   const message = error instanceof Error ? error.message : String(error);
-  return { ...context, code: 'InternalError', message };
+  return { ...context, code: 'InternalError', message: redactSecrets(message) };
 }

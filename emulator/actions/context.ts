@@ -14,6 +14,8 @@ export interface ActionContext {
   now: Date;
   /** Largest page EC2 returns whatever MaxResults says (undefined: no cap). */
   pageSizeCap: number | undefined;
+  /** Regions DescribeRegions adds as they are (the extraRegions knob). */
+  extraRegions: { regionName: string; optInStatus: string }[];
   /** Random hex digits for new resource ids. */
   randomHex(count: number): string;
 }

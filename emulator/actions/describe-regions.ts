@@ -1,6 +1,7 @@
 // DescribeRegions: the regions enabled for the caller's account; AllRegions=true adds the
 // opt-in regions it has not enabled. RegionName.N narrows the list (unknown name:
-// InvalidParameterValue); filters: endpoint, opt-in-status, region-name.
+// InvalidParameterValue); filters: endpoint, opt-in-status, region-name. The extraRegions knob
+// appends regions as given (hostile text) to an answer that names no region.
 
 import type { RegionState } from '../estate.js';
 import { optInStatus } from '../estate.js';
@@ -29,11 +30,12 @@ function describeRegions(ctx: ActionContext) {
     .filter((r) => allRegions || names.length > 0 || optInStatus(account, r) !== 'not-opted-in')
     .filter(matches)
     .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const extra = names.length > 0 ? [] : ctx.extraRegions.map((r) => item(leaf('regionName', r.regionName), leaf('optInStatus', r.optInStatus)));
   return [
-    list(
-      'regionInfo',
-      regions.map((r) => item(leaf('regionName', r.name), leaf('regionEndpoint', regionEndpoint(r.name)), leaf('optInStatus', optInStatus(account, r)))),
-    ),
+    list('regionInfo', [
+      ...regions.map((r) => item(leaf('regionName', r.name), leaf('regionEndpoint', regionEndpoint(r.name)), leaf('optInStatus', optInStatus(account, r)))),
+      ...extra,
+    ]),
   ];
 }
 

@@ -47,7 +47,7 @@ class SdkAccountPort implements AccountPort {
       return output.Account;
     } catch (error) {
       this.report('GetCallerIdentity', started, error);
-      throw describeAwsError(error, { action: 'GetCallerIdentity', region: this.homeRegion, ...this.endpoint() });
+      throw describeAwsError(error, { action: 'GetCallerIdentity', region: this.homeRegion, ...this.callContext() });
     }
   }
 
@@ -62,7 +62,7 @@ class SdkAccountPort implements AccountPort {
         .map((region) => ({ name: region.RegionName!, optInStatus: region.OptInStatus ?? 'opt-in-not-required' }));
     } catch (error) {
       this.report('DescribeRegions', started, error);
-      throw describeAwsError(error, { action: 'DescribeRegions', region: this.homeRegion, ...this.endpoint() });
+      throw describeAwsError(error, { action: 'DescribeRegions', region: this.homeRegion, ...this.callContext() });
     }
   }
 
@@ -71,7 +71,7 @@ class SdkAccountPort implements AccountPort {
     const shape = this.settings.attributeRate;
     const bucket = shape ? new TokenBucket(shape) : undefined;
     const attributes = bucket ? { client: this.track(createEc2Client(this.settings, region, this.credentials, bucket)), bucket } : undefined;
-    return new SdkEc2Port(client, { region, ...this.endpoint(), ...(this.onCall ? { onCall: this.onCall } : {}), ...(attributes ? { attributes } : {}) });
+    return new SdkEc2Port(client, { region, ...this.callContext(), ...(this.onCall ? { onCall: this.onCall } : {}), ...(attributes ? { attributes } : {}) });
   }
 
   destroy(): void {
@@ -83,8 +83,9 @@ class SdkAccountPort implements AccountPort {
     return this.settings.profile ? { profile: this.settings.profile } : {};
   }
 
-  private endpoint(): { endpoint?: string } {
-    return this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {};
+  /** What error messages need to know of the client: the endpoint, and the attempt limit (to tell it from the SDK's retry quota). */
+  private callContext(): { endpoint?: string; maxAttempts: number } {
+    return { maxAttempts: this.settings.maxAttempts, ...(this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {}) };
   }
 
   private track<T extends { destroy(): void }>(client: T): T {

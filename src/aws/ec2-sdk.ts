@@ -81,6 +81,7 @@ export class SdkEc2Port implements Ec2Port {
   private readonly attributeClient: EC2Client;
   private readonly attributeBucket: TokenBucket | undefined;
   private readonly endpoint: string | undefined;
+  private readonly maxAttempts: number | undefined;
   private readonly onCall: ApiCallListener | undefined;
 
   /**
@@ -89,13 +90,14 @@ export class SdkEc2Port implements Ec2Port {
    */
   constructor(
     client: EC2Client,
-    options: { region: string; endpoint?: string; onCall?: ApiCallListener; attributes?: { client: EC2Client; bucket: TokenBucket } },
+    options: { region: string; endpoint?: string; maxAttempts?: number; onCall?: ApiCallListener; attributes?: { client: EC2Client; bucket: TokenBucket } },
   ) {
     this.client = client;
     this.attributeClient = options.attributes?.client ?? client;
     this.attributeBucket = options.attributes?.bucket;
     this.region = options.region;
     this.endpoint = options.endpoint;
+    this.maxAttempts = options.maxAttempts;
     this.onCall = options.onCall;
   }
 
@@ -115,7 +117,7 @@ export class SdkEc2Port implements Ec2Port {
         // One unknown id fails the whole call; EC2's message names the missing ids, so ask again
         // without them and report each one, rather than lose every image that does exist.
         const missing = nextToken === undefined && onNotFound ? missingImageIds(error, input.ImageIds ?? []) : [];
-        if (missing.length === 0) throw describeAwsError(error, { action: 'DescribeImages', region: this.region, endpoint: this.endpoint });
+        if (missing.length === 0) throw describeAwsError(error, { action: 'DescribeImages', region: this.region, endpoint: this.endpoint, maxAttempts: this.maxAttempts });
         for (const imageId of missing) {
           onNotFound!({
             code: 'NotFound',
@@ -149,7 +151,7 @@ export class SdkEc2Port implements Ec2Port {
       return attributeValue(output, attribute);
     } catch (error) {
       this.report('DescribeImageAttribute', started, error, imageId);
-      throw describeAwsError(error, { action: 'DescribeImageAttribute', region: this.region, imageId, endpoint: this.endpoint });
+      throw describeAwsError(error, { action: 'DescribeImageAttribute', region: this.region, imageId, endpoint: this.endpoint, maxAttempts: this.maxAttempts });
     }
   }
 

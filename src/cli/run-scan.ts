@@ -3,7 +3,7 @@ import { scanDocument } from '../core/scan-document.js';
 import type { ScanError } from '../core/types.js';
 import { readImagesDocument } from '../input/read-images-document.js';
 import type { RenderContext, ScanReport, ToolInfo } from '../render/index.js';
-import { stripControlSequences } from '../render/sanitize.js';
+import { terminalSafe } from '../render/sanitize.js';
 import { errorLines } from './error-lines.js';
 import type { RawScanOptions } from './options.js';
 import { fileSink, ReportFanOut, stdoutSink } from './report-sinks.js';
@@ -32,13 +32,13 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
   }
 
   for (const skipped of report.skipped) {
-    if (!settings.quiet) io.stderr.write(`ami-audit: skipped ${stripControlSequences(`${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}`)}\n`);
+    if (!settings.quiet) io.stderr.write(`${terminalSafe(`ami-audit: skipped ${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}`)}\n`);
   }
   const severalAccounts = report.scope.accounts.length > 1;
   for (const line of errorLines(report.errors, (error) => formatScanError(error, severalAccounts), severalAccounts)) io.stderr.write(`ami-audit: error: ${line}\n`);
   const { notices, failures } = reports.end(report);
   for (const notice of notices) if (!settings.quiet) io.stderr.write(`ami-audit: warning: ${notice}\n`);
-  for (const failure of failures) io.stderr.write(`ami-audit: error: ${failure}\n`);
+  for (const failure of failures) io.stderr.write(`ami-audit: error: ${terminalSafe(failure)}\n`);
   if (failures.length > 0) return EXIT.incomplete;
   // The verdict comes from the summary's counts, which every path and every format keeps.
   return gate(report.summary, settings.failOn).exitCode;
@@ -58,5 +58,5 @@ async function scanInput(settings: ScanSettings, io: CliIo, reports: ReportFanOu
 /** One line for an error of the scan; the message came partly from AWS, so it is made safe to print. */
 export function formatScanError(error: ScanError, nameAccount: boolean): string {
   const account = nameAccount && error.accountId && !error.message.includes(error.accountId) ? ` [account ${error.accountId}]` : '';
-  return stripControlSequences(`${error.message}${error.awsCode && !error.message.includes(error.awsCode) ? ` [${error.awsCode}]` : ''}${account}`);
+  return terminalSafe(`${error.message}${error.awsCode && !error.message.includes(error.awsCode) ? ` [${error.awsCode}]` : ''}${account}`);
 }

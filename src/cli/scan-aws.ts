@@ -6,7 +6,7 @@ import { closestRegion, isRegionShaped, KNOWN_REGIONS } from '../core/region-nam
 import { scan, type ScanObserver } from '../core/scan.js';
 import type { ScanReport } from '../render/index.js';
 import { AmiAuditError } from '../errors.js';
-import { stripControlSequences } from '../render/sanitize.js';
+import { terminalSafe } from '../render/sanitize.js';
 import { ScanProgress, startProgressLine } from './progress.js';
 import type { ReportFanOut } from './report-sinks.js';
 import type { CliIo } from './terminal.js';
@@ -57,7 +57,7 @@ export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<R
       reports.error(error);
     },
     onWarning: (message) => {
-      if (!settings.quiet) io.stderr.write(`${showProgress ? '\r\x1b[K' : ''}ami-audit: warning: ${stripControlSequences(message)}\n`);
+      if (!settings.quiet) io.stderr.write(`${showProgress ? '\r\x1b[K' : ''}ami-audit: warning: ${terminalSafe(message)}\n`);
     },
     onRegionStart: () => progress.onRegionStart(),
     onRegionDone: () => progress.onRegionDone(),
@@ -105,7 +105,7 @@ async function homeRegionsFor(settings: ScanSettings, env: NodeJS.ProcessEnv): P
     if (region && !isRegionShaped(region)) {
       throw new AmiAuditError(
         'Usage',
-        `The region "${stripControlSequences(region)}" set for ${profile ? `profile "${stripControlSequences(profile)}"` : 'the default profile'} (by AWS_REGION, AWS_DEFAULT_REGION or the profile's region) is not a region name: did you mean ${closestRegion(region)}?`,
+        `The region "${terminalSafe(region)}" set for ${profile ? `profile "${terminalSafe(profile)}"` : 'the default profile'} (by AWS_REGION, AWS_DEFAULT_REGION or the profile's region) is not a region name: did you mean ${closestRegion(region)}?`,
       );
     }
     if (region) regions.set(profile, region);
@@ -114,8 +114,8 @@ async function homeRegionsFor(settings: ScanSettings, env: NodeJS.ProcessEnv): P
   return (profile) => regions.get(profile) ?? 'us-east-1';
 }
 
-/** One `--verbose` line for an API call: action, region, duration, attempts, request id or error. */
+/** One `--verbose` line for an API call: action, region, duration, attempts, request id or error; the region, image id, request id and error code came from outside and are made safe. */
 function formatCall(event: ApiCallEvent): string {
   const outcome = event.errorCode ? `error=${event.errorCode}` : `requestId=${event.requestId ?? '-'}`;
-  return `[api] ${event.action} ${event.region}${event.imageId ? ` ${event.imageId}` : ''} ${event.durationMs}ms attempts=${event.attempts} ${stripControlSequences(outcome)}`;
+  return terminalSafe(`[api] ${event.action} ${event.region}${event.imageId ? ` ${event.imageId}` : ''} ${event.durationMs}ms attempts=${event.attempts} ${outcome}`);
 }

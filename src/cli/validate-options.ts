@@ -9,6 +9,7 @@ import type { BucketShape } from '../aws/token-bucket.js';
 import { AmiAuditError } from '../errors.js';
 import { OUTPUT_FORMAT_NAMES, type OutputFormat } from '../render/index.js';
 import { stripControlSequences } from '../render/sanitize.js';
+import { redactUrl } from '../redact-secrets.js';
 import type { RawScanOptions } from './options.js';
 
 
@@ -216,14 +217,16 @@ function bucketShape(spec: string): BucketShape | undefined {
   return { capacity, refillPerSecond };
 }
 
+/** Checks `--endpoint-url`; its messages never repeat a password or token given in the URL's userinfo. */
 function endpointUrl(value: string): string {
+  const shown = redactUrl(value);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return usage(`--endpoint-url "${value}" is not a URL: give one such as http://127.0.0.1:4566`);
+    return usage(`--endpoint-url "${shown}" is not a URL: give one such as http://127.0.0.1:4566`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') usage(`--endpoint-url "${value}" must start with http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') usage(`--endpoint-url "${shown}" must start with http:// or https://`);
   return value;
 }
 

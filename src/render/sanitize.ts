@@ -1,3 +1,5 @@
+import { redactSecrets } from '../redact-secrets.js';
+
 /**
  * Terminal escape sequences: CSI (`ESC [ ... final`), OSC (`ESC ] ... BEL|ST`, used for hyperlinks and
  * window titles), DCS/SOS/PM/APC strings, and two-character escapes; plus the 8-bit C1 CSI.
@@ -16,4 +18,18 @@ const CONTROL_CHARACTERS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
  */
 export function stripControlSequences(text: string): string {
   return text.replace(ESCAPE_SEQUENCES, '').replace(CONTROL_CHARACTERS, '');
+}
+
+/**
+ * Returns text that did not come from ami-audit itself (an AWS error message, a region name from
+ * `DescribeRegions`, an input file's parse error, a stack) made safe to print on stderr: escape
+ * sequences and control characters removed as by `stripControlSequences`, and credentials redacted
+ * (`redactSecrets`). Line breaks become spaces, so a message stays one line and cannot forge another,
+ * unless `keepLineBreaks` is set (a `--debug` stack).
+ */
+export function terminalSafe(text: string, options: { keepLineBreaks?: boolean } = {}): string {
+  // Redacted before stripping too: stripping an escape sequence glued to a key could eat its prefix.
+  const lines = redactSecrets(text).split(/\r?\n|\r/);
+  const stripped = lines.map((line) => stripControlSequences(line.replace(/\t/g, ' ')));
+  return redactSecrets(stripped.join(options.keepLineBreaks ? '\n' : ' '));
 }

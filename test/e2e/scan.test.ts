@@ -170,7 +170,7 @@ describe('failures end in exit 3, named, within a bounded time, and nothing unre
       const document = jsonOf(run);
       assert.equal(document.summary.complete, false);
       assert.deepEqual(document.errors.map((error) => [error.code, error.region]), [['ServiceError', 'eu-west-1']]);
-      assert.match(run.stderr, /^ami-audit: error: DescribeImages in eu-west-1 failed after 2 attempts with InternalError \(HTTP 500\)$/m);
+      assert.match(run.stderr, /^ami-audit: error: DescribeImages in eu-west-1 failed after 2 attempts \(--max-attempts 2\) with InternalError \(HTTP 500\)$/m);
       assert.equal(document.images.length, 30, 'the healthy region is still reported');
     } finally {
       emulator.setOptions({ failRegion: [] });
@@ -188,7 +188,7 @@ describe('failures end in exit 3, named, within a bounded time, and nothing unre
       assert.ok(document.images.every((image) => image.readiness === 'unknown'), 'no image whose attribute was not read is ready');
       assert.equal(document.errors.length, 30);
       assert.ok(document.errors.every((error) => error.code === 'Timeout'));
-      assert.match(run.stderr, /DescribeImageAttribute in us-east-1 \(ami-[0-9a-f]+\) timed out after 2 attempts: raise --request-timeout/);
+      assert.match(run.stderr, /DescribeImageAttribute in us-east-1 \(ami-[0-9a-f]+\) timed out after 2 attempts \(--max-attempts 2\): raise --request-timeout/);
     } finally {
       emulator.setOptions({ hangAction: [] });
     }
@@ -199,7 +199,7 @@ describe('failures end in exit 3, named, within a bounded time, and nothing unre
     try {
       const run = await scanAgainst(emulator, ['--region', 'us-east-1', '--max-attempts', '3', '--retry-mode', 'standard']);
       assert.equal(run.code, 3);
-      assert.match(run.stderr, /DescribeImages in us-east-1 failed after 3 attempts with Unavailable \(HTTP 503\)/);
+      assert.match(run.stderr, /DescribeImages in us-east-1 failed after 3 attempts \(--max-attempts 3\) with Unavailable \(HTTP 503\)/);
       assert.match(run.stdout, /^No images were read\.\n0 images: .*SCAN INCOMPLETE: 1 error$/m);
     } finally {
       emulator.setOptions({ failAction: [] });

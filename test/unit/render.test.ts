@@ -34,6 +34,13 @@ describe('renderTable', () => {
     assert.match(plain, /intruder-READY-click/);
   });
 
+  test('an image id from AWS is stripped like every other cell', () => {
+    const hostile = { ...result, images: [{ ...result.images[0]!, imageId: 'ami-0123\u009b2J\u202e4567\u001b]8;;http://x\u0007' }] };
+    const table = renderTable(hostile, { color: false });
+    assert.match(table, /│ ami-01234567 +│/);
+    assert.doesNotMatch(table, /[\u001b\u009b\u202e]/);
+  });
+
   test('colour only when asked, and then verdicts are coloured', () => {
     const coloured = renderTable(result, { color: true });
     assert.match(coloured, /\x1b\[32mready\x1b\[39m/);
