@@ -361,23 +361,31 @@ function checkInstance(inst: unknown, where: string, problems: Problems): void {
 // EC2 refuses control characters when an image is named, described or tagged, so a real account
 // never holds them, and XML 1.0 (the wire format) cannot carry them at all: refuse the estate rather
 // than serve a response that strict parsers reject, or quietly serve different text than the file says.
-function checkXmlText(value: unknown, where: string, problems: Problems): void {
-  const check = (text: string, at: string): void => {
+function checkXmlText(value: unknown, path: (string | number)[], problems: Problems): void {
+  // The path is built only for a problem: an estate of 100,000 images has millions of strings.
+  const check = (text: string): void => {
     const ch = forbiddenXmlCharacter(text);
     if (ch === undefined) return;
+    const at = path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
     problems.push(
       `${at || '(document)'}: holds ${codePointName(ch)}, which XML 1.0 cannot carry and EC2 never stores; ` +
         'for hostile text use what XML allows (C1 controls such as U+009B, bidi controls such as U+202E), ' +
         'and test ESC and other C0 controls with ami-audit --input',
     );
   };
-  if (typeof value === 'string') check(value, where);
-  else if (Array.isArray(value)) value.forEach((v, i) => checkXmlText(v, `${where}[${i}]`, problems));
-  else if (isObject(value)) {
-    for (const [key, v] of Object.entries(value)) {
-      const at = where ? `${where}.${key}` : key;
-      check(key, at);
-      checkXmlText(v, at, problems);
+  if (typeof value === 'string') check(value);
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      checkXmlText(value[i], path, problems);
+      path.pop();
+    }
+  } else if (isObject(value)) {
+    for (const key in value) {
+      path.push(key);
+      check(key);
+      checkXmlText(value[key], path, problems);
+      path.pop();
     }
   }
 }
@@ -426,7 +434,7 @@ export function parseEstate(input: unknown, options: ParseEstateOptions = {}, so
   if (!isObject(input)) fail(['the document must be a JSON object'], source);
   const doc = structuredClone(input);
   const problems: Problems = [];
-  checkXmlText(doc, '', problems);
+  checkXmlText(doc, [], problems);
   if (problems.length > 0) fail(problems, source);
   if ('Images' in doc) return parsePlain(doc, options, source, problems);
   return parseRich(doc, source, problems);
