@@ -76,6 +76,8 @@ const NEEDS_ESCAPE = /[&<>"'\r\u007F-\u009F]/g;
 const NAMED: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, 'g');
+// eslint-disable-next-line no-control-regex
+const MAY_NEED_WORK = /[&<>"'\u0000-\u0008\u000B-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** The first character of `text` that XML 1.0 cannot carry (raw or as a reference), or undefined. */
 export function forbiddenXmlCharacter(text: string): string | undefined {
@@ -89,6 +91,7 @@ export function codePointName(ch: string): string {
 
 /** Escapes text for element content or attribute values; characters XML 1.0 forbids become U+FFFD. */
 export function escapeXml(text: string): string {
+  if (!MAY_NEED_WORK.test(text)) return text; // most strings: names, ids, dates
   return text
     .replace(FORBIDDEN_ALL, '\uFFFD')
     .replace(NEEDS_ESCAPE, (ch) => NAMED[ch] ?? `&#x${ch.charCodeAt(0).toString(16).toUpperCase()};`);
