@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_REGIONS } from './regions.js';
+import { codePointName, forbiddenXmlCharacter } from './xml.js';
 
 export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
 
@@ -357,6 +358,38 @@ function checkInstance(inst: unknown, where: string, problems: Problems): void {
   }
 }
 
+// EC2 refuses control characters when an image is named, described or tagged, so a real account
+// never holds them, and XML 1.0 (the wire format) cannot carry them at all: refuse the estate rather
+// than serve a response that strict parsers reject, or quietly serve different text than the file says.
+function checkXmlText(value: unknown, path: (string | number)[], problems: Problems): void {
+  // The path is built only for a problem: an estate of 100,000 images has millions of strings.
+  const check = (text: string): void => {
+    const ch = forbiddenXmlCharacter(text);
+    if (ch === undefined) return;
+    const at = path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+    problems.push(
+      `${at || '(document)'}: holds ${codePointName(ch)}, which XML 1.0 cannot carry and EC2 never stores; ` +
+        'for hostile text use what XML allows (C1 controls such as U+009B, bidi controls such as U+202E), ' +
+        'and test ESC and other C0 controls with ami-audit --input',
+    );
+  };
+  if (typeof value === 'string') check(value);
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      checkXmlText(value[i], path, problems);
+      path.pop();
+    }
+  } else if (isObject(value)) {
+    for (const key in value) {
+      path.push(key);
+      check(key);
+      checkXmlText(value[key], path, problems);
+      path.pop();
+    }
+  }
+}
+
 function fail(problems: Problems, source: string): never {
   const shown = problems.slice(0, 20).map((p) => `  - ${p}`).join('\n');
   const more = problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : '';
@@ -401,6 +434,8 @@ export function parseEstate(input: unknown, options: ParseEstateOptions = {}, so
   if (!isObject(input)) fail(['the document must be a JSON object'], source);
   const doc = structuredClone(input);
   const problems: Problems = [];
+  checkXmlText(doc, [], problems);
+  if (problems.length > 0) fail(problems, source);
   if ('Images' in doc) return parsePlain(doc, options, source, problems);
   return parseRich(doc, source, problems);
 }

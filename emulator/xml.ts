@@ -1,7 +1,10 @@
 // A tiny XML writer for EC2/STS Query responses.
-// Why not a library: the emulator must control escaping exactly. XML 1.0 cannot carry most
-// control characters raw, so (like the real services) we send them as character references
-// (`&#x1B;`), which the SDK's parser decodes back into the original characters.
+// Why not a library: the emulator must control escaping exactly. XML 1.0 allows only
+// #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF], raw or as a character
+// reference: `&#x1B;` is as invalid as a raw ESC, and strict parsers (the AWS CLI's) reject the whole
+// response. EC2 never stores such characters (it refuses them when an image is named or tagged), so
+// the estate loader and the write actions refuse them too; the writer replaces any that still get
+// here (a request parameter echoed in an error message) with U+FFFD rather than break the document.
 
 export type XmlScalar = string | number | boolean;
 export type XmlChild = XmlElement | string;
@@ -60,18 +63,38 @@ function scalarText(value: XmlScalar): string {
   return String(value);
 }
 
-// Characters that must not appear raw: markup characters, C0 controls except TAB and LF
-// (CR is included because XML parsers normalise CR/CRLF to LF), DEL and C1 controls
-// (legal in XML 1.0 but "discouraged", and dangerous in terminals), and the non-characters
-// U+FFFE/U+FFFF.
+// Characters XML 1.0 forbids even as references: C0 controls other than TAB, LF and CR, the
+// non-characters U+FFFE/U+FFFF, and UTF-16 surrogates that do not form a pair.
 // eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /[&<>"'\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// Characters that must not appear raw: markup characters, CR (XML parsers normalise CR/CRLF to LF,
+// so it travels as a reference), and DEL and the C1 controls (legal in XML 1.0 but "discouraged",
+// and dangerous in terminals), which travel as references the SDK decodes back.
+const NEEDS_ESCAPE = /[&<>"'\r\u007F-\u009F]/g;
 
 const NAMED: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-/** Escapes text for element content or attribute values. */
+const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, 'g');
+// eslint-disable-next-line no-control-regex
+const MAY_NEED_WORK = /[&<>"'\u0000-\u0008\u000B-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/** The first character of `text` that XML 1.0 cannot carry (raw or as a reference), or undefined. */
+export function forbiddenXmlCharacter(text: string): string | undefined {
+  return FORBIDDEN.exec(text)?.[0];
+}
+
+/** `U+001B` for a character, the way estate and request errors name it. */
+export function codePointName(ch: string): string {
+  return `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Escapes text for element content or attribute values; characters XML 1.0 forbids become U+FFFD. */
 export function escapeXml(text: string): string {
-  return text.replace(NEEDS_ESCAPE, (ch) => NAMED[ch] ?? `&#x${ch.charCodeAt(0).toString(16).toUpperCase()};`);
+  if (!MAY_NEED_WORK.test(text)) return text; // most strings: names, ids, dates
+  return text
+    .replace(FORBIDDEN_ALL, '\uFFFD')
+    .replace(NEEDS_ESCAPE, (ch) => NAMED[ch] ?? `&#x${ch.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
 function render(node: XmlChild, indent: string, out: string[]): void {

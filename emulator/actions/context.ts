@@ -4,7 +4,7 @@
 import type { Account, Estate, RegionState } from '../estate.js';
 import { Errors } from '../errors.js';
 import type { QueryParams } from '../query-protocol.js';
-import type { XmlChild } from '../xml.js';
+import { codePointName, forbiddenXmlCharacter, type XmlChild } from '../xml.js';
 
 export interface ActionContext {
   params: QueryParams;
@@ -30,4 +30,12 @@ export interface ActionDefinition {
 /** `DryRun=true`: answers DryRunOperation (the caller's permission was checked before). */
 export function checkDryRun(ctx: ActionContext): void {
   if (ctx.params.bool('DryRun')) throw Errors.dryRun();
+}
+
+/** InvalidParameterValue for a parameter holding a control character EC2 would not store (XML 1.0 cannot carry it). */
+export function rejectUnstorableText(ctx: ActionContext): void {
+  for (const [name, value] of ctx.params.entries()) {
+    const ch = forbiddenXmlCharacter(value);
+    if (ch !== undefined) throw Errors.invalidParameterValue(`Value for parameter ${name} holds the invalid character ${codePointName(ch)}.`);
+  }
 }

@@ -7,7 +7,7 @@ import { ACCOUNT_ID } from '../estate.js';
 import { Errors } from '../errors.js';
 import { isOwner } from '../image-access.js';
 import { leaf } from '../xml.js';
-import { checkDryRun, type ActionContext, type ActionDefinition } from './context.js';
+import { checkDryRun, rejectUnstorableText, type ActionContext, type ActionDefinition } from './context.js';
 import { findVisibleImage } from './find-image.js';
 
 type Change = (img: EstateImage) => void;
@@ -85,6 +85,7 @@ function collectChanges(ctx: ActionContext): Change[] {
 }
 
 function modifyImageAttribute(ctx: ActionContext) {
+  rejectUnstorableText(ctx);
   const imageId = ctx.params.required('ImageId');
   const image = findVisibleImage(ctx, imageId);
   if (!isOwner(image, ctx.account)) throw Errors.notAuthorizedForImage(imageId);

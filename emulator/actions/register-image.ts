@@ -5,7 +5,7 @@
 import type { EstateBlockDeviceMapping, EstateImage } from '../estate.js';
 import { ApiError, Errors } from '../errors.js';
 import { leaf } from '../xml.js';
-import { checkDryRun, type ActionContext, type ActionDefinition } from './context.js';
+import { checkDryRun, rejectUnstorableText, type ActionContext, type ActionDefinition } from './context.js';
 
 function oneOf(ctx: ActionContext, name: string, allowed: string[]): string | undefined {
   const v = ctx.params.get(name);
@@ -55,6 +55,7 @@ function tags(ctx: ActionContext): { Key: string; Value: string }[] | undefined 
 }
 
 function registerImage(ctx: ActionContext) {
+  rejectUnstorableText(ctx);
   const { params, account, region } = ctx;
   const name = params.required('Name');
   if (name.length < 3 || name.length > 128 || !/^[A-Za-z0-9()[\] ./\-'@_]+$/.test(name)) {

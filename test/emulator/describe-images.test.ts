@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { DescribeImagesCommand, paginateDescribeImages, type EC2Client, type Image } from '@aws-sdk/client-ec2';
 import { generatedEstate } from '../../emulator/generate.js';
 import { startEmulator, type RunningEmulator } from '../../emulator/server.js';
-import { ACCOUNT, KEYS, RICH_ESTATE, SAMPLE_ESTATE, ec2, rawQuery, rejectsWith, withEmulator } from './helpers.js';
+import { ACCOUNT, KEYS, RICH_ESTATE, SAMPLE_ESTATE, ec2, rawQuery, rejectsWith, withEmulator, xmlWellFormednessError } from './helpers.js';
 
 const NOW = '2026-11-27T00:00:00Z';
 const sampleImages = (JSON.parse(readFileSync(SAMPLE_ESTATE, 'utf8')) as { Images: Image[] }).Images;
@@ -30,19 +30,40 @@ describe('DescribeImages on the sample estate', () => {
     }
   });
 
-  test('control characters survive as character references', async () => {
+  test('hostile text XML allows (C1 CSI, bidi overrides) survives exactly; the answer is well-formed XML 1.0', async () => {
     const intruder = sampleImages.find((i) => i.ImageId === 'ami-0a1b2c3d4e5f6000f')!;
-    assert.ok(intruder.Name!.includes('\u001b[2J'));
+    assert.ok(intruder.Name!.includes('\u009b2J') && intruder.Name!.includes('\u202e'));
     const raw = await rawQuery(emulator, 'Action=DescribeImages&Version=2016-11-15&ImageId.1=ami-0a1b2c3d4e5f6000f');
     assert.equal(raw.status, 200);
-    assert.ok(raw.text.includes('intruder-&#x1B;[2J&#x1B;[31mREADY'), 'ESC sent as &#x1B;');
-    assert.ok(raw.text.includes('&#x7;click'), 'BEL sent as &#x7;');
-    assert.ok(!/[\u0000-\u0008\u000B-\u001F]/.test(raw.text), 'no raw control character on the wire');
+    assert.ok(raw.text.includes('intruder-&#x9B;2J&#x9B;31mREADY'), 'C1 CSI sent as &#x9B;');
+    assert.equal(xmlWellFormednessError(raw.text), undefined);
     const out = await client.send(new DescribeImagesCommand({ ImageIds: ['ami-0a1b2c3d4e5f6000f'] }));
     const img = out.Images![0]!;
     assert.equal(img.Name, intruder.Name);
     assert.equal(img.Description, intruder.Description);
     assert.deepStrictEqual(img.Tags, intruder.Tags);
+  });
+
+  test('every DescribeImages answer of the sample estates passes a strict XML 1.0 parser (the AWS CLI would accept it)', async () => {
+    // GIVEN the default estate and the richer one, WHEN every image each caller may see is listed
+    const answers = [await rawQuery(emulator, 'Action=DescribeImages&Version=2016-11-15&IncludeDeprecated=true&IncludeDisabled=true')];
+    await withEmulator({ estate: RICH_ESTATE, now: NOW }, async (rich) => {
+      for (const accessKeyId of Object.values(KEYS)) {
+        for (const region of ['us-east-1', 'eu-west-1']) {
+          answers.push(await rawQuery(rich, 'Action=DescribeImages&Version=2016-11-15&IncludeDeprecated=true&IncludeDisabled=true', { accessKeyId, region }));
+        }
+      }
+    });
+    // THEN each answer is well-formed, including the hostile image of the default estate
+    assert.ok(answers[0]!.text.includes('ami-0a1b2c3d4e5f6000f'));
+    for (const answer of answers) assert.equal(xmlWellFormednessError(answer.text), undefined, answer.text.slice(0, 200));
+  });
+
+  test('an error that echoes a forbidden character from the request is still well-formed: the character reads as U+FFFD', async () => {
+    const raw = await rawQuery(emulator, `Action=DescribeImages&Version=2016-11-15&ImageId.1=${encodeURIComponent('ami-\u001b[2Jx')}`);
+    assert.equal(raw.status, 400);
+    assert.equal(xmlWellFormednessError(raw.text), undefined);
+    assert.ok(raw.text.includes('ami-\ufffd[2Jx'), raw.text);
   });
 
   test('answers EC2 XML: declaration, namespaced root, UUID requestId, item lists, lower-case booleans', async () => {

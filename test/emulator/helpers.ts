@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SaxesParser } from 'saxes';
 import { STSClient } from '@aws-sdk/client-sts';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 
@@ -96,4 +97,16 @@ export async function rawQuery(
     body,
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
+}
+
+/**
+ * Parses a document with saxes, a conformant XML 1.0 parser, and returns the first well-formedness
+ * error, or undefined. Strict like the AWS CLI's parser: `&#x1B;` is an error, not an ESC.
+ */
+export function xmlWellFormednessError(xml: string): string | undefined {
+  const parser = new SaxesParser({ xmlns: true });
+  let error: string | undefined;
+  parser.on('error', (err) => (error ??= err.message));
+  parser.write(xml).close();
+  return error;
 }

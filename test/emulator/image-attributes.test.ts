@@ -178,6 +178,15 @@ test('RegisterImage creates an image with IMDS, boot mode, NitroTPM and UEFI dat
       'InvalidParameterCombination',
       400,
     );
+    // EC2 stores no control character XML cannot carry: the write is refused, so no read can break.
+    const refused = await rejectsWith(
+      prod.send(new RegisterImageCommand({ Name: 'escape-in-description', Description: 'x\u001b[2J' })),
+      'InvalidParameterValue',
+      400,
+    );
+    assert.match(refused.message, /Description holds the invalid character U\+001B/);
+    await rejectsWith(prod.send(new ModifyImageAttributeCommand({ ImageId, Description: { Value: 'bell\u0007' } })), 'InvalidParameterValue', 400);
+    assert.equal((await prod.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0]!.Description, 'rebuilt for IMDSv2');
     // The new image is only in eu-west-1.
     const usEast = ec2(emulator, { accessKeyId: KEYS.prod });
     await rejectsWith(usEast.send(new DescribeImagesCommand({ ImageIds: [ImageId!] })), 'InvalidAMIID.NotFound', 400);

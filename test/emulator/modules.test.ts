@@ -9,19 +9,46 @@ import { wildcardToRegExp } from '../../emulator/filters.js';
 import { generateImages, generatedEstate } from '../../emulator/generate.js';
 import { QueryParams, parseCredentialScope, parseQueryRequest } from '../../emulator/query-protocol.js';
 import { TokenBucket, parseThrottleSpec } from '../../emulator/token-bucket.js';
-import { el, escapeXml, leaf, list, renderDocument } from '../../emulator/xml.js';
-import { RICH_ESTATE } from './helpers.js';
+import { el, escapeXml, forbiddenXmlCharacter, leaf, list, renderDocument } from '../../emulator/xml.js';
+import { RICH_ESTATE, xmlWellFormednessError } from './helpers.js';
 
-test('escapeXml: markup and control characters become references the SDK parser decodes', () => {
-  const nasty = 'a<b>&"\'\u001b[31m\u0007\r\u0000\u009b\uffff ok\tnew\nline';
+test('escapeXml: markup, CR, DEL and C1 controls become references the SDK parser decodes', () => {
+  const nasty = 'a<b>&"\'\r\u007f\u009b31m\u202e\u2066 ok\tnew\nline';
   const escaped = escapeXml(nasty);
-  assert.equal(escaped, 'a&lt;b&gt;&amp;&quot;&apos;&#x1B;[31m&#x7;&#xD;&#x0;&#x9B;&#xFFFF; ok\tnew\nline');
+  assert.equal(escaped, 'a&lt;b&gt;&amp;&quot;&apos;&#xD;&#x7F;&#x9B;31m\u202e\u2066 ok\tnew\nline');
   const doc = renderDocument(el('Root', leaf('v', nasty), list('emptyList', []), leaf('flag', false), leaf('unset', undefined)));
+  assert.equal(xmlWellFormednessError(doc), undefined);
   assert.ok(!doc.includes('<unset'));
   assert.match(doc, /<emptyList\/>/);
   assert.match(doc, /<flag>false<\/flag>/);
   const parsed = parseXML(doc) as { Root: { v: string } };
   assert.equal(parsed.Root.v, nasty);
+});
+
+test('escapeXml never writes a character XML 1.0 forbids, raw or as a reference: it becomes U+FFFD', () => {
+  // GIVEN text with C0 controls, non-characters and a lone surrogate (a request echoed in an error message)
+  const forbidden = 'a\u001b[31m\u0007\u0000\u000b\uffff\ufffe\ud800b';
+  // WHEN it is written
+  const doc = renderDocument(el('Root', leaf('v', forbidden)));
+  // THEN a strict parser accepts the document and each forbidden character reads as U+FFFD
+  assert.equal(xmlWellFormednessError(doc), undefined);
+  assert.doesNotMatch(doc, /&#x(1B|7|0|B|FFFF|FFFE|D800);/i);
+  assert.equal((parseXML(doc) as { Root: { v: string } }).Root.v, 'a\ufffd[31m\ufffd\ufffd\ufffd\ufffd\ufffd\ufffdb');
+  assert.equal(forbiddenXmlCharacter('tab\tlf\ncr\r\u0085\u009b\u202e\u{1F600}'), undefined);
+});
+
+test('an estate holding a character XML 1.0 forbids is refused, naming where and what to use instead', () => {
+  const hostile = { Images: [{ ImageId: 'ami-0123456789abcdef0', Name: 'ok' }, { ImageId: 'ami-0123456789abcdef1', Tags: [{ Key: 'Team', Value: '\u001b[32mtrusted' }] }] };
+  assert.throws(() => parseEstate(hostile), (err: Error) => {
+    assert.ok(err instanceof EstateError);
+    assert.match(err.message, /Images\[1\]\.Tags\[0\]\.Value: holds U\+001B, which XML 1\.0 cannot carry and EC2 never stores/);
+    assert.match(err.message, /U\+009B/);
+    assert.match(err.message, /--input/);
+    return true;
+  });
+  assert.throws(() => parseEstate({ Regions: { 'us-east-1': { Images: [{ ImageId: 'ami-0123456789abcdef0', Description: 'bell\u0007' }] } } }), /Regions\.us-east-1\.Images\[0\]\.Description: holds U\+0007/);
+  // What XML allows and terminals still obey is accepted: C1 CSI, bidi overrides and isolates.
+  assert.doesNotThrow(() => parseEstate({ Images: [{ ImageId: 'ami-0123456789abcdef0', Name: 'x\u009b2J\u202e\u2066\u2069' }] }));
 });
 
 test('QueryParams: lists, filters, booleans and integers', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { DEFAULT_CHECKS } from '../../src/core/rules.js';
+import type { ScanResult } from '../../src/core/types.js';
 import { scanDocument } from '../../src/core/scan-document.js';
 import { parseImagesDocument } from '../../src/input/read-images-document.js';
 import { renderJson } from '../../src/render/json.js';
@@ -132,7 +133,8 @@ describe('renderJson', () => {
   test('keeps strings from AWS lossless: JSON escapes the control characters', () => {
     const text = renderJson(result, { name: 'ami-audit', version: '9.9.9' });
     assert.doesNotMatch(text, /\x1b/);
-    assert.match(text, /intruder-\\u001b\[2J/);
+    const intruder = (JSON.parse(text) as ScanResult).images.find((image) => image.imageId === 'ami-0a1b2c3d4e5f6000f')!;
+    assert.equal(intruder.name, 'intruder-\u009b2J\u009b31mREADY\u009b0m-\u2066\u202eclick\u202c\u2069');
   });
 });
 
