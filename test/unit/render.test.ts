@@ -7,6 +7,7 @@ import { scanDocument } from '../../src/core/scan-document.js';
 import { parseImagesDocument } from '../../src/input/read-images-document.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderNdjson } from '../../src/render/ndjson.js';
+import { toJsonText } from '../../src/render/json-text.js';
 import { renderTable } from '../../src/render/table.js';
 import { NOW } from '../helpers/builders.js';
 import { schemaErrors } from '../helpers/schema.js';
@@ -153,7 +154,7 @@ describe('JSON and NDJSON text', () => {
   test('the streamed JSON document is the pretty-printed document, field for field', () => {
     const text = renderJson(result, { name: 'ami-audit', version: '9.9.9' });
     const parsed = JSON.parse(text);
-    assert.equal(text, `${JSON.stringify(parsed, null, 2)}\n`);
+    assert.equal(text, `${toJsonText(parsed, 2)}\n`);
     assert.deepEqual(parsed.images, JSON.parse(JSON.stringify(result.images)));
     const empty = JSON.parse(renderJson({ ...result, images: [] }, { name: 'ami-audit', version: '9.9.9' }));
     assert.deepEqual(empty.images, []);
