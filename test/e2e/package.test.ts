@@ -104,7 +104,7 @@ describe('the packed package, alone', () => {
         "import { readFileSync } from 'node:fs';",
         "import { DEFAULT_CHECKS, parseImagesDocument, renderJson, scanDocument, type ClassifiedImage, type ScanResult } from 'ami-audit';",
         `const text = readFileSync(${JSON.stringify(join(pkg, 'examples/estate.json'))}, 'utf8');`,
-        "const result: ScanResult = scanDocument(parseImagesDocument(text, 'estate.json', 'us-east-1'), { checks: DEFAULT_CHECKS, input: 'estate.json', region: 'us-east-1', now: new Date() });",
+        "const result: ScanResult = scanDocument(parseImagesDocument(text, 'estate.json', 'us-east-1').images, { checks: DEFAULT_CHECKS, input: 'estate.json', region: 'us-east-1', now: new Date() });",
         "const notReady: ClassifiedImage[] = result.images.filter((image) => image.readiness !== 'ready');",
         '// @ts-expect-error readiness is a string union: the declarations are real types, not any',
         'const wrong: number = result.images[0]!.readiness;',
