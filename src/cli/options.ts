@@ -35,6 +35,8 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'output', flags: '--output <format>', description: 'table (fitted to the terminal), json (one document), ndjson (one line per image as it is classified, then a summary line), csv (for spreadsheets), sarif (GitHub code scanning) or markdown (a summary); every format gives the same exit code', defaultValue: 'table' },
   { group: 'output', flags: '--report <format=path>', description: 'also write the report in another format to a file, e.g. sarif=ami-audit.sarif (repeatable: one scan, several reports)', repeatable: true },
   { group: 'output', flags: '--step-summary', description: 'append the Markdown summary to the file GITHUB_STEP_SUMMARY names (GitHub Actions)' },
+  { group: 'output', flags: '--ignore-file <path>', description: 'known exceptions (YAML or JSON) with a reason and an optional expiry; suppressed findings are reported but do not fail the gate (default: .ami-audit-ignore.yml in the working directory, if present)' },
+  { group: 'output', flags: '--sarif-include-suppressed', description: 'keep suppressed findings in SARIF, marked as accepted suppressions (GitHub shows them as open alerts; left out by default)' },
   { group: 'output', flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical, or none', defaultValue: 'high' },
   { group: 'output', flags: '--no-color', description: 'no colour in the table (NO_COLOR is honoured too)' },
   { group: 'behaviour', flags: '--max-attempts <n>', description: 'attempts per API call, retries included (1-50; default: AWS_MAX_ATTEMPTS or 10)' },
@@ -67,6 +69,8 @@ export interface RawScanOptions {
   attributeRate: string;
   output: string;
   report?: string[];
+  ignoreFile?: string;
+  sarifIncludeSuppressed?: boolean;
   stepSummary?: boolean;
   failOn: string;
   color: boolean;

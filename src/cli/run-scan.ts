@@ -1,4 +1,6 @@
 import { EXIT, gate } from '../core/policy.js';
+import { Suppressor, type SuppressionReport } from '../core/suppressions.js';
+import { readIgnoreFile } from '../input/read-ignore-file.js';
 import { scanDocument } from '../core/scan-document.js';
 import type { ScanError } from '../core/types.js';
 import { readImagesDocument } from '../input/read-images-document.js';
@@ -14,18 +16,20 @@ import { validateScanOptions, type ScanSettings } from './validate-options.js';
 export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): Promise<number> {
   const settings = validateScanOptions(raw, io.env);
   const width = (io.stdout as { columns?: number }).columns;
-  const context: RenderContext = { tool, color: shouldColor(settings.colorAllowed, io), ...(io.stdout.isTTY && width ? { width } : {}) };
+  const context: RenderContext = { tool, color: shouldColor(settings.colorAllowed, io), includeSuppressed: settings.sarifIncludeSuppressed, ...(io.stdout.isTTY && width ? { width } : {}) };
   // Files are plain text: no colour and no terminal width.
-  const fileContext: RenderContext = { tool, color: false };
+  const fileContext: RenderContext = { tool, color: false, includeSuppressed: settings.sarifIncludeSuppressed };
   const reports = new ReportFanOut([
     stdoutSink(settings.output, context, io.stdout),
     ...settings.reports.map((report) => fileSink(report.format, report.path, fileContext, `--report ${report.format}=${report.path}`)),
     ...(settings.stepSummary ? [fileSink('markdown', settings.stepSummary, fileContext, '--step-summary', true)] : []),
   ]);
+  const ignoreFile = await readIgnoreFile(settings.ignoreFile, process.cwd());
+  const suppressor = ignoreFile ? new Suppressor(ignoreFile.entries, new Date()) : undefined;
   let report: ScanReport;
   try {
     // A saved document needs no AWS call: the SDK is loaded only for a live scan.
-    report = settings.input !== undefined ? await scanInput(settings, io, reports) : await (await import('./scan-aws.js')).scanAws(settings, io, reports);
+    report = settings.input !== undefined ? await scanInput(settings, io, reports, suppressor) : await (await import('./scan-aws.js')).scanAws(settings, io, reports, suppressor);
   } catch (error) {
     reports.abandon();
     throw error;
@@ -36,6 +40,9 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
   }
   const severalAccounts = report.scope.accounts.length > 1;
   for (const line of errorLines(report.errors, (error) => formatScanError(error, severalAccounts), severalAccounts)) io.stderr.write(`ami-audit: error: ${line}\n`);
+  if (ignoreFile && report.summary.suppressions && !settings.quiet) {
+    for (const line of suppressionLines(ignoreFile.path, report.summary.suppressions)) io.stderr.write(`ami-audit: warning: ${terminalSafe(line)}\n`);
+  }
   const { notices, failures } = reports.end(report);
   for (const notice of notices) if (!settings.quiet) io.stderr.write(`ami-audit: warning: ${notice}\n`);
   for (const failure of failures) io.stderr.write(`ami-audit: error: ${terminalSafe(failure)}\n`);
@@ -45,12 +52,12 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
 }
 
 /** Classifies a saved document and hands each image to the reports; returns the report without them. */
-async function scanInput(settings: ScanSettings, io: CliIo, reports: ReportFanOut): Promise<ScanReport> {
+async function scanInput(settings: ScanSettings, io: CliIo, reports: ReportFanOut, suppressor: Suppressor | undefined): Promise<ScanReport> {
   const region = Array.isArray(settings.regions) && settings.regions.length === 1 ? settings.regions[0]! : null;
   const { images: records, warnings } = await readImagesDocument(settings.input!, region);
   // Values from the file in a warning were made safe to print where the warning was written.
   if (!settings.quiet) for (const warning of warnings) io.stderr.write(`ami-audit: warning: ${warning}\n`);
-  const { images, ...report } = scanDocument(records, { checks: settings.checks, input: settings.input!, region });
+  const { images, ...report } = scanDocument(records, { checks: settings.checks, input: settings.input!, region, ...(suppressor ? { suppressor } : {}) });
   for (const image of images) reports.image(image);
   return report;
 }
@@ -59,4 +66,13 @@ async function scanInput(settings: ScanSettings, io: CliIo, reports: ReportFanOu
 export function formatScanError(error: ScanError, nameAccount: boolean): string {
   const account = nameAccount && error.accountId && !error.message.includes(error.accountId) ? ` [account ${error.accountId}]` : '';
   return terminalSafe(`${error.message}${error.awsCode && !error.message.includes(error.awsCode) ? ` [${error.awsCode}]` : ''}${account}`);
+}
+
+/** Lines for stderr about the ignore file: entries that stopped working, that are broken, or that matched nothing. */
+export function suppressionLines(path: string, report: SuppressionReport): string[] {
+  return [
+    ...report.expired.map((entry) => `${path}: suppressions[${entry.index}] (${entry.rule}) expired on ${entry.expires} and no longer suppresses anything: fix the finding or renew the entry with a reason`),
+    ...report.invalid.map((entry) => `${path}: suppressions[${entry.index}] (${entry.rule}) suppresses nothing: ${entry.problem}`),
+    ...report.unused.map((entry) => `${path}: suppressions[${entry.index}] (${entry.rule}) matched no finding: remove it if the exception is gone`),
+  ];
 }

@@ -32,6 +32,9 @@ export interface ScanSettings {
   output: OutputFormat;
   /** Reports written to files besides stdout (`--report <format>=<path>`). */
   reports: { format: OutputFormat; path: string }[];
+  /** `--ignore-file`, when given; otherwise the default file is read if it exists. */
+  ignoreFile?: string;
+  sarifIncludeSuppressed: boolean;
   /** The file `--step-summary` appends the Markdown summary to (GITHUB_STEP_SUMMARY). */
   stepSummary?: string;
   failOn: FailOn;
@@ -84,6 +87,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     regionConcurrency: integerIn(raw.regionConcurrency, 1, 32, '--region-concurrency'),
     output,
     reports: (raw.report ?? []).map(reportSpec),
+    sarifIncludeSuppressed: raw.sarifIncludeSuppressed === true,
     failOn,
     colorAllowed: raw.color !== false,
     maxAttempts: integerIn(raw.maxAttempts ?? env.AWS_MAX_ATTEMPTS ?? 10, 1, 50, '--max-attempts'),
@@ -95,6 +99,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
   };
   const attributeRate = bucketShape(raw.attributeRate ?? '100:20');
   if (attributeRate) settings.attributeRate = attributeRate;
+  if (raw.ignoreFile !== undefined) settings.ignoreFile = raw.ignoreFile;
   if (raw.stepSummary === true) settings.stepSummary = stepSummaryPath(env);
   if (raw.timeout !== undefined) settings.timeoutMs = Math.round(numberIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
   if (raw.externalId !== undefined) settings.externalId = raw.externalId;

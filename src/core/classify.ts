@@ -1,10 +1,13 @@
 import { effectiveBootMode } from './boot-mode.js';
+import type { Suppressor } from './suppressions.js';
 import { RULES, type CheckName, type RuleContext } from './rules.js';
 import type { AttributeFailure, ClassifiedImage, Finding, ImageAttributes, ImageRecord, Readiness } from './types.js';
 
 export interface ClassifyOptions {
   checks: readonly CheckName[];
   now: Date;
+  /** Known exceptions from an ignore file: a matching finding is marked suppressed, never dropped. */
+  suppressor?: Suppressor;
 }
 
 /** What was read of an image beyond `DescribeImages`. */
@@ -43,7 +46,10 @@ export function classify(image: ImageRecord, extras: ImageExtras, options: Class
   for (const rule of RULES) {
     if (!options.checks.includes(rule.check)) continue;
     const outcome = rule.evaluate(context);
-    if (outcome) findings.push({ ruleId: rule.id, ...outcome });
+    if (!outcome) continue;
+    const finding: Finding = { ruleId: rule.id, ...outcome };
+    const suppressed = options.suppressor?.match(image, finding);
+    findings.push(suppressed ? { ...finding, suppressed } : finding);
   }
 
   // Ready means EC2 says IMDSv2 is required. Any other ImdsSupport, unset or a value EC2 may add later,

@@ -17,6 +17,9 @@ export const EXIT = {
   outputClosed: 141,
 } as const;
 
+/** What the gate reads of a summary. */
+export type GateInput = Pick<Summary, 'errors' | 'byReadiness' | 'bySeverity'> & Partial<Pick<Summary, 'countedBySeverity'>>;
+
 /** The gate's decision: an exit status and the reason for it, in words. */
 export interface GateVerdict {
   exitCode: number;
@@ -29,17 +32,19 @@ export interface GateVerdict {
  * It reads only the summary's counts, which every scan keeps whether or not it kept the images (a
  * streamed scan does not), so the verdict cannot depend on the output format.
  */
-export function gate(summary: Pick<Summary, 'errors' | 'byReadiness' | 'bySeverity'>, failOn: FailOn): GateVerdict {
+export function gate(summary: GateInput, failOn: FailOn): GateVerdict {
   if (summary.errors > 0) return { exitCode: EXIT.incomplete, reason: `the scan was incomplete (${summary.errors} error${summary.errors === 1 ? '' : 's'})` };
   if (summary.byReadiness.unknown > 0) return { exitCode: EXIT.incomplete, reason: `${summary.byReadiness.unknown} image${summary.byReadiness.unknown === 1 ? ' is' : 's are'} unknown` };
   if (failOn === 'none') return { exitCode: EXIT.clean, reason: '--fail-on none' };
-  const failing = SEVERITIES.filter((severity) => reaches(severity, failOn) && summary.bySeverity[severity] > 0);
+  // Suppressed findings are reported but do not count; a summary from before suppressions counts all.
+  const counted = summary.countedBySeverity ?? summary.bySeverity;
+  const failing = SEVERITIES.filter((severity) => reaches(severity, failOn) && counted[severity] > 0);
   if (failing.length === 0) return { exitCode: EXIT.clean, reason: `no finding reached ${failOn}` };
-  const counts = failing.reverse().map((severity) => `${summary.bySeverity[severity]} ${severity}`).join(', ');
+  const counts = failing.reverse().map((severity) => `${counted[severity]} ${severity}`).join(', ');
   return { exitCode: EXIT.findings, reason: `findings reached --fail-on ${failOn}: ${counts}` };
 }
 
 /** Returns the exit status for a scan's summary under a `--fail-on` threshold (see `gate`). */
-export function gateExitCode(summary: Pick<Summary, 'errors' | 'byReadiness' | 'bySeverity'>, failOn: FailOn): number {
+export function gateExitCode(summary: GateInput, failOn: FailOn): number {
   return gate(summary, failOn).exitCode;
 }

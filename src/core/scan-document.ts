@@ -1,15 +1,17 @@
 import { classify } from './classify.js';
 import type { CheckName } from './rules.js';
-import { summarize } from './summarize.js';
+import { summarize, withSuppressions } from './summarize.js';
+import type { Suppressor } from './suppressions.js';
 import type { ImageRecord, ScanResult } from './types.js';
 
 /** Returns the result of classifying images read from a saved document: no AWS call, nothing incomplete. */
 export function scanDocument(
   images: readonly ImageRecord[],
-  options: { checks: CheckName[]; input: string; region: string | null; now?: Date },
+  options: { checks: CheckName[]; input: string; region: string | null; now?: Date; suppressor?: Suppressor },
 ): ScanResult {
   const now = options.now ?? new Date();
-  const classified = images.map((image) => classify(image, {}, { checks: options.checks, now }));
+  const classifyOptions = { checks: options.checks, now, ...(options.suppressor ? { suppressor: options.suppressor } : {}) };
+  const classified = images.map((image) => classify(image, {}, classifyOptions));
   return {
     scannedAt: now.toISOString(),
     scope: {
@@ -29,6 +31,6 @@ export function scanDocument(
     images: classified,
     errors: [],
     skipped: [],
-    summary: summarize(classified, []),
+    summary: withSuppressions(summarize(classified, []), options.suppressor),
   };
 }

@@ -5,7 +5,8 @@ import { AmiAuditError, isAmiAuditError, toScanError } from '../errors.js';
 import { classify, type ClassifyOptions } from './classify.js';
 import { InOrder } from './in-order.js';
 import { CHECKS, type CheckName } from './rules.js';
-import { SummaryCounter } from './summarize.js';
+import { SummaryCounter, withSuppressions } from './summarize.js';
+import type { Suppressor } from './suppressions.js';
 import type {
   AttributeFailure,
   ClassifiedImage,
@@ -33,6 +34,8 @@ export interface ScanRequest {
   regionConcurrency: number;
   /** Milliseconds the whole scan may take; past it, what was not read is named and the scan is incomplete. */
   timeoutMs?: number;
+  /** Known exceptions from an ignore file; their report goes into the summary. */
+  suppressor?: Suppressor;
 }
 
 /** Hooks for callers that follow a scan as it goes: progress lines, streamed output. */
@@ -107,7 +110,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
   const context: RegionContext = {
     request,
     attributes,
-    classifyOptions: { checks: request.checks, now },
+    classifyOptions: { checks: request.checks, now, ...(request.suppressor ? { suppressor: request.suppressor } : {}) },
     signal: deadline.signal,
     recordError,
     emit: (image) => {
@@ -143,7 +146,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
       images,
       errors,
       skipped,
-      summary: counter.summary(errors),
+      summary: withSuppressions(counter.summary(errors), request.suppressor),
     };
   } finally {
     clearTimeout(timer);

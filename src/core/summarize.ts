@@ -1,3 +1,4 @@
+import type { Suppressor } from './suppressions.js';
 import { SEVERITIES, type ClassifiedImage, type ScanError, type Severity, type Summary } from './types.js';
 
 /** Counts images as they are classified, so a streamed scan has totals without keeping the images. */
@@ -6,12 +7,14 @@ export class SummaryCounter {
   private findings = 0;
   private readonly byReadiness = { ready: 0, 'not-ready': 0, unknown: 0 };
   private readonly bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  private readonly countedBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
 
   add(image: ClassifiedImage): void {
     this.images += 1;
     this.byReadiness[image.readiness] += 1;
     for (const finding of image.findings) {
       this.bySeverity[finding.severity] += 1;
+      if (!finding.suppressed) this.countedBySeverity[finding.severity] += 1;
       this.findings += 1;
     }
   }
@@ -22,6 +25,7 @@ export class SummaryCounter {
       images: this.images,
       byReadiness: { ...this.byReadiness },
       bySeverity: { ...this.bySeverity },
+      countedBySeverity: { ...this.countedBySeverity },
       findings: this.findings,
       complete: errors.length === 0,
       errors: errors.length,
@@ -34,4 +38,9 @@ export function summarize(images: readonly ClassifiedImage[], errors: readonly S
   const counter = new SummaryCounter();
   for (const image of images) counter.add(image);
   return counter.summary(errors);
+}
+
+/** Returns the summary with the ignore file's report, when a scan read one. */
+export function withSuppressions(summary: Summary, suppressor: Suppressor | undefined): Summary {
+  return suppressor ? { ...summary, suppressions: suppressor.summary() } : summary;
 }

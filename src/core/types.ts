@@ -3,6 +3,8 @@
  * the AWS adapter turns SDK shapes into `ImageRecord`s, the core classifies them, renderers print them.
  */
 
+import type { Suppressed, SuppressionReport } from './suppressions.js';
+
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -89,6 +91,8 @@ export interface Finding {
   ruleId: string;
   severity: Severity;
   message: string;
+  /** Set when an ignore-file entry covers the finding: it is reported, but does not count toward `--fail-on`. */
+  suppressed?: Suppressed;
 }
 
 /** An image with its classification: the record the renderers and the JSON document use. */
@@ -158,10 +162,15 @@ export interface ScanScope extends ImageQuery {
 export interface Summary {
   images: number;
   byReadiness: Record<Readiness, number>;
+  /** Every finding, by severity. */
   bySeverity: Record<Severity, number>;
+  /** The findings that count toward `--fail-on`: all of them but the suppressed ones. */
+  countedBySeverity: Record<Severity, number>;
   findings: number;
   complete: boolean;
   errors: number;
+  /** What the ignore file did, when one was read. */
+  suppressions?: SuppressionReport;
 }
 
 export interface ScanResult {

@@ -21,7 +21,7 @@ const COLUMNS: [header: string, cell: (image: ClassifiedImage) => string | boole
   ['tpmSupport', (image) => image.tpmSupport],
   ['readiness', (image) => image.readiness],
   ['highestSeverity', (image) => highestSeverity(image)],
-  ['findings', (image) => image.findings.map((finding) => `${finding.severity} ${finding.ruleId}`).join('; ')],
+  ['findings', (image) => image.findings.map((finding) => `${finding.severity} ${finding.ruleId}${finding.suppressed ? ' (suppressed)' : ''}`).join('; ')],
 ];
 
 /**

@@ -43,7 +43,7 @@ export class MarkdownRenderer implements ReportRenderer {
       region: image.region,
       readiness: image.readiness,
       imdsSupport: image.imdsSupport,
-      findings: image.findings.map((finding) => `${finding.severity} ${finding.ruleId}`),
+      findings: image.findings.map((finding) => `${finding.severity} ${finding.ruleId}${finding.suppressed ? ' (suppressed)' : ''}`),
     });
     return '';
   }
@@ -72,6 +72,10 @@ export class MarkdownRenderer implements ReportRenderer {
       '|---|---:|',
       ...[...SEVERITIES].reverse().map((severity) => `| ${severity} | ${summary.bySeverity[severity]} |`),
     ];
+    if (summary.suppressions) {
+      const { applied, expired, invalid, unused } = summary.suppressions;
+      lines.push('', `${applied} finding${applied === 1 ? '' : 's'} suppressed by the ignore file (reported, not counted by the gate); ${expired.length} expired, ${invalid.length} invalid and ${unused.length} unused entr${expired.length + invalid.length + unused.length === 1 ? 'y' : 'ies'}.`);
+    }
     if (this.listed.length > 0) {
       const showAccount = this.listed.some((image) => image.accountId !== null);
       lines.push('', `### Images that are not ready`, '');

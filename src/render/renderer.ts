@@ -16,6 +16,8 @@ export interface RenderContext {
   color: boolean;
   /** The terminal's width, when the text goes to a terminal. */
   width?: number;
+  /** SARIF: keep suppressed findings, marked as accepted suppressions (GitHub would show them as open). */
+  includeSuppressed?: boolean;
 }
 
 /**

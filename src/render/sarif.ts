@@ -41,7 +41,12 @@ export class SarifRenderer implements ReportRenderer {
   private readonly accounts = new Set<string>();
   private readonly regions = new Set<string>();
 
-  constructor(private readonly tool: ToolInfo) {}
+  private suppressedLeftOut = 0;
+
+  constructor(
+    private readonly tool: ToolInfo,
+    private readonly includeSuppressed = false,
+  ) {}
 
   begin(): string {
     return '';
@@ -50,7 +55,14 @@ export class SarifRenderer implements ReportRenderer {
   image(image: ClassifiedImage): string {
     if (image.accountId) this.accounts.add(image.accountId);
     if (image.region) this.regions.add(image.region);
-    for (const finding of image.findings) this.keep({ severity: finding.severity, json: sarifResult(image, finding) });
+    for (const finding of image.findings) {
+      // GitHub ignores SARIF suppressions and would show a suppressed result as an open alert.
+      if (finding.suppressed && !this.includeSuppressed) {
+        this.suppressedLeftOut += 1;
+        continue;
+      }
+      this.keep({ severity: finding.severity, json: sarifResult(image, finding, this.includeSuppressed) });
+    }
     return '';
   }
 
@@ -113,6 +125,9 @@ export class SarifRenderer implements ReportRenderer {
         scope: { accounts, regions, source: report.scope.source },
         summary: report.summary,
         complete: report.summary.complete,
+        suppressedResults: this.includeSuppressed
+          ? 'included, each with an accepted external suppression'
+          : `${this.suppressedLeftOut} suppressed finding${this.suppressedLeftOut === 1 ? '' : 's'} left out (GitHub shows SARIF suppressions as open alerts); --sarif-include-suppressed keeps them`,
         ...(omitted > 0
           ? { resultsOmitted: omitted, resultsOmittedReason: `GitHub code scanning takes at most ${SARIF_MAX_RESULTS} results and 10 MB gzipped per run: the lowest severities were left out` }
           : {}),
@@ -129,7 +144,7 @@ export class SarifRenderer implements ReportRenderer {
 }
 
 /** Returns one SARIF result for one finding of one image. */
-function sarifResult(image: ClassifiedImage, finding: Finding): Record<string, unknown> {
+function sarifResult(image: ClassifiedImage, finding: Finding, withSuppressions: boolean): Record<string, unknown> {
   const account = image.accountId ?? 'unknown-account';
   const region = image.region ?? 'unknown-region';
   const arn = `arn:aws:ec2:${image.region ?? ''}::image/${image.imageId}`;
@@ -146,6 +161,10 @@ function sarifResult(image: ClassifiedImage, finding: Finding): Record<string, u
       },
     ],
     partialFingerprints: { primaryLocationLineHash: fingerprint(finding.ruleId, account, region, image.imageId) },
+    // SARIF wants all or none of a run's results to carry suppressions: an empty list means "not suppressed".
+    ...(withSuppressions
+      ? { suppressions: finding.suppressed ? [{ kind: 'external', status: 'accepted', justification: finding.suppressed.reason }] : [] }
+      : {}),
     properties: {
       accountId: image.accountId,
       region: image.region,
@@ -188,7 +207,7 @@ function ruleName(ruleId: string): string {
 export const sarifFormat: OutputFormatSpec = {
   name: 'sarif',
   description: 'SARIF 2.1.0 for GitHub code scanning (one result per finding)',
-  create: (context) => new SarifRenderer(context.tool),
+  create: (context) => new SarifRenderer(context.tool, context.includeSuppressed === true),
 };
 
 /** Returns the SARIF log of a whole result. */

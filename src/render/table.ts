@@ -31,6 +31,9 @@ const ROWS_PER_CHUNK = 50;
 const DEFAULT_MARK = '*';
 const DEFAULT_LEGEND = `${DEFAULT_MARK} BootMode unset: the architecture's default (arm64 boots UEFI; x86_64 and i386 boot legacy BIOS; unknown when the architecture is missing or new)`;
 
+/** Follows a finding an ignore-file entry covers: shown, but not counted by the gate. */
+const SUPPRESSED_MARK = ' (suppressed)';
+
 const READINESS_LABEL: Record<Readiness, string> = { ready: 'ready', 'not-ready': 'NOT READY', unknown: 'UNKNOWN' };
 
 /** What the table keeps of an image: the text it prints, already made safe, and nothing else. */
@@ -43,7 +46,7 @@ interface TableRow {
   boot: string;
   tpm: string;
   readiness: Readiness;
-  findings: { severity: Severity; ruleId: string }[];
+  findings: { severity: Severity; ruleId: string; suppressed: boolean }[];
 }
 
 type FieldName = 'imageId' | 'name' | 'account' | 'region' | 'imds' | 'boot' | 'tpm' | 'verdict' | 'findings';
@@ -70,8 +73,11 @@ const FIELDS: Record<FieldName, Field> = {
   },
   findings: {
     header: 'Findings',
-    lines: (row) => (row.findings.length > 0 ? row.findings.map((finding) => `${finding.severity} ${finding.ruleId}`) : ['-']),
-    painted: (row, paint) => (row.findings.length > 0 ? row.findings.map((finding) => `${paintSeverity(paint, finding.severity)} ${finding.ruleId}`) : ['-']),
+    lines: (row) => (row.findings.length > 0 ? row.findings.map((finding) => `${finding.severity} ${finding.ruleId}${finding.suppressed ? SUPPRESSED_MARK : ''}`) : ['-']),
+    painted: (row, paint) =>
+      row.findings.length > 0
+        ? row.findings.map((finding) => (finding.suppressed ? paint.dim(`${finding.severity} ${finding.ruleId}${SUPPRESSED_MARK}`) : `${paintSeverity(paint, finding.severity)} ${finding.ruleId}`))
+        : ['-'],
   },
 };
 
@@ -116,7 +122,7 @@ export class TableRenderer implements ReportRenderer {
       boot: image.bootMode === null ? `${image.effectiveBootMode}${DEFAULT_MARK}` : stripControlSequences(image.bootMode),
       tpm: image.tpmSupport === null ? '-' : stripControlSequences(image.tpmSupport),
       readiness: image.readiness,
-      findings: image.findings.map((finding) => ({ severity: finding.severity, ruleId: finding.ruleId })),
+      findings: image.findings.map((finding) => ({ severity: finding.severity, ruleId: finding.ruleId, suppressed: finding.suppressed !== undefined })),
     });
     return '';
   }
@@ -249,7 +255,8 @@ export function summaryLine(report: Pick<ScanReport, 'summary'>, paint: ChalkIns
     .reverse()
     .filter((severity) => summary.bySeverity[severity] > 0)
     .map((severity) => `${summary.bySeverity[severity]} ${severity}`);
-  const findings = `findings: ${severities.length > 0 ? severities.join(', ') : 'none'}`;
+  const suppressed = SEVERITIES.reduce((sum, severity) => sum + summary.bySeverity[severity] - (summary.countedBySeverity?.[severity] ?? summary.bySeverity[severity]), 0);
+  const findings = `findings: ${severities.length > 0 ? severities.join(', ') : 'none'}${suppressed > 0 ? ` (${suppressed} suppressed)` : ''}`;
   const completeness = summary.complete
     ? 'scan complete'
     : paint.red.bold(`SCAN INCOMPLETE: ${summary.errors} error${summary.errors === 1 ? '' : 's'}`);

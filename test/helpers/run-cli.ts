@@ -15,11 +15,11 @@ export interface CliRun {
  * Runs the built CLI as a child process, the way a user or a CI job does, with a minimal environment:
  * no AWS settings from this machine, no colour unless asked, fake credentials for a local endpoint.
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: '/nonexistent',
