@@ -1,4 +1,5 @@
 import { effectiveBootMode } from './boot-mode.js';
+import type { Baseline } from './baseline.js';
 import type { Suppressor } from './suppressions.js';
 import { RULES, type CheckName, type RuleContext } from './rules.js';
 import type { AttributeFailure, ClassifiedImage, Finding, ImageAttributes, ImageRecord, Readiness } from './types.js';
@@ -8,6 +9,8 @@ export interface ClassifyOptions {
   now: Date;
   /** Known exceptions from an ignore file: a matching finding is marked suppressed, never dropped. */
   suppressor?: Suppressor;
+  /** The previous report (`--baseline`): each finding is marked new, unchanged or updated. */
+  baseline?: Baseline;
 }
 
 /** What was read of an image beyond `DescribeImages`. */
@@ -49,7 +52,9 @@ export function classify(image: ImageRecord, extras: ImageExtras, options: Class
     if (!outcome) continue;
     const finding: Finding = { ruleId: rule.id, ...outcome };
     const suppressed = options.suppressor?.match(image, finding);
-    findings.push(suppressed ? { ...finding, suppressed } : finding);
+    if (suppressed) finding.suppressed = suppressed;
+    if (options.baseline) finding.baselineState = options.baseline.stateOf(image, finding);
+    findings.push(finding);
   }
 
   // Ready means EC2 says IMDSv2 is required. Any other ImdsSupport, unset or a value EC2 may add later,

@@ -5,7 +5,8 @@ import { AmiAuditError, isAmiAuditError, toScanError } from '../errors.js';
 import { classify, type ClassifyOptions } from './classify.js';
 import { InOrder } from './in-order.js';
 import { CHECKS, type CheckName } from './rules.js';
-import { SummaryCounter, withSuppressions } from './summarize.js';
+import { SummaryCounter, withComparisons } from './summarize.js';
+import type { Baseline } from './baseline.js';
 import type { Suppressor } from './suppressions.js';
 import type {
   AttributeFailure,
@@ -36,6 +37,8 @@ export interface ScanRequest {
   timeoutMs?: number;
   /** Known exceptions from an ignore file; their report goes into the summary. */
   suppressor?: Suppressor;
+  /** The previous report to compare with (`--baseline`); the comparison goes into the summary. */
+  baseline?: Baseline;
 }
 
 /** Hooks for callers that follow a scan as it goes: progress lines, streamed output. */
@@ -110,7 +113,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
   const context: RegionContext = {
     request,
     attributes,
-    classifyOptions: { checks: request.checks, now, ...(request.suppressor ? { suppressor: request.suppressor } : {}) },
+    classifyOptions: { checks: request.checks, now, ...(request.suppressor ? { suppressor: request.suppressor } : {}), ...(request.baseline ? { baseline: request.baseline } : {}) },
     signal: deadline.signal,
     recordError,
     emit: (image) => {
@@ -146,7 +149,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
       images,
       errors,
       skipped,
-      summary: withSuppressions(counter.summary(errors), request.suppressor),
+      summary: withComparisons(counter.summary(errors), request),
     };
   } finally {
     clearTimeout(timer);

@@ -1,3 +1,4 @@
+import { countsTowardGate, type Baseline } from './baseline.js';
 import type { Suppressor } from './suppressions.js';
 import { SEVERITIES, type ClassifiedImage, type ScanError, type Severity, type Summary } from './types.js';
 
@@ -14,7 +15,7 @@ export class SummaryCounter {
     this.byReadiness[image.readiness] += 1;
     for (const finding of image.findings) {
       this.bySeverity[finding.severity] += 1;
-      if (!finding.suppressed) this.countedBySeverity[finding.severity] += 1;
+      if (countsTowardGate(finding)) this.countedBySeverity[finding.severity] += 1;
       this.findings += 1;
     }
   }
@@ -40,7 +41,11 @@ export function summarize(images: readonly ClassifiedImage[], errors: readonly S
   return counter.summary(errors);
 }
 
-/** Returns the summary with the ignore file's report, when a scan read one. */
-export function withSuppressions(summary: Summary, suppressor: Suppressor | undefined): Summary {
-  return suppressor ? { ...summary, suppressions: suppressor.summary() } : summary;
+/** Returns the summary with the ignore file's and the baseline's reports, when the scan had them. */
+export function withComparisons(summary: Summary, comparisons: { suppressor?: Suppressor | undefined; baseline?: Baseline | undefined }): Summary {
+  return {
+    ...summary,
+    ...(comparisons.suppressor ? { suppressions: comparisons.suppressor.summary() } : {}),
+    ...(comparisons.baseline ? { baseline: comparisons.baseline.summary() } : {}),
+  };
 }

@@ -3,6 +3,7 @@
  * the AWS adapter turns SDK shapes into `ImageRecord`s, the core classifies them, renderers print them.
  */
 
+import type { BaselineReport, BaselineState } from './baseline.js';
 import type { Suppressed, SuppressionReport } from './suppressions.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -93,6 +94,8 @@ export interface Finding {
   message: string;
   /** Set when an ignore-file entry covers the finding: it is reported, but does not count toward `--fail-on`. */
   suppressed?: Suppressed;
+  /** With `--baseline`: how the finding compares with the previous report; `unchanged` ones do not count toward `--fail-on`. */
+  baselineState?: BaselineState;
 }
 
 /** An image with its classification: the record the renderers and the JSON document use. */
@@ -164,13 +167,15 @@ export interface Summary {
   byReadiness: Record<Readiness, number>;
   /** Every finding, by severity. */
   bySeverity: Record<Severity, number>;
-  /** The findings that count toward `--fail-on`: all of them but the suppressed ones. */
+  /** The findings that count toward `--fail-on`: every finding but the suppressed ones and, with a baseline, the unchanged ones. */
   countedBySeverity: Record<Severity, number>;
   findings: number;
   complete: boolean;
   errors: number;
   /** What the ignore file did, when one was read. */
   suppressions?: SuppressionReport;
+  /** The comparison with `--baseline`, when one was given. */
+  baseline?: BaselineReport;
 }
 
 export interface ScanResult {

@@ -161,6 +161,7 @@ function sarifResult(image: ClassifiedImage, finding: Finding, withSuppressions:
       },
     ],
     partialFingerprints: { primaryLocationLineHash: fingerprint(finding.ruleId, account, region, image.imageId) },
+    ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
     // SARIF wants all or none of a run's results to carry suppressions: an empty list means "not suppressed".
     ...(withSuppressions
       ? { suppressions: finding.suppressed ? [{ kind: 'external', status: 'accepted', justification: finding.suppressed.reason }] : [] }

@@ -255,8 +255,12 @@ export function summaryLine(report: Pick<ScanReport, 'summary'>, paint: ChalkIns
     .reverse()
     .filter((severity) => summary.bySeverity[severity] > 0)
     .map((severity) => `${summary.bySeverity[severity]} ${severity}`);
-  const suppressed = SEVERITIES.reduce((sum, severity) => sum + summary.bySeverity[severity] - (summary.countedBySeverity?.[severity] ?? summary.bySeverity[severity]), 0);
-  const findings = `findings: ${severities.length > 0 ? severities.join(', ') : 'none'}${suppressed > 0 ? ` (${suppressed} suppressed)` : ''}`;
+  const suppressed = summary.suppressions?.applied ?? 0;
+  const asides = [
+    ...(suppressed > 0 ? [`${suppressed} suppressed`] : []),
+    ...(summary.baseline ? [`against the baseline: ${summary.baseline.new} new, ${summary.baseline.updated} updated, ${summary.baseline.unchanged} unchanged, ${summary.baseline.absent} gone`] : []),
+  ];
+  const findings = `findings: ${severities.length > 0 ? severities.join(', ') : 'none'}${asides.length > 0 ? ` (${asides.join('; ')})` : ''}`;
   const completeness = summary.complete
     ? 'scan complete'
     : paint.red.bold(`SCAN INCOMPLETE: ${summary.errors} error${summary.errors === 1 ? '' : 's'}`);

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { classify } from '../../src/core/classify.js';
 import { gateExitCode } from '../../src/core/policy.js';
 import { DEFAULT_CHECKS } from '../../src/core/rules.js';
-import { summarize, withSuppressions } from '../../src/core/summarize.js';
+import { summarize, withComparisons } from '../../src/core/summarize.js';
 import { Suppressor, type SuppressionEntry } from '../../src/core/suppressions.js';
 import { parseIgnoreFile } from '../../src/input/read-ignore-file.js';
 import { anImage, NOW } from '../helpers/builders.js';
@@ -18,7 +18,7 @@ describe('suppressions', () => {
     const image = classifyWith(suppressor);
     assert.deepEqual(image.findings[0]!.suppressed, { reason: 'vendor appliance', expires: '2099-01-01' });
     assert.equal(image.readiness, 'not-ready', 'a suppression changes the gate, not the truth');
-    const summary = withSuppressions(summarize([image], []), suppressor);
+    const summary = withComparisons(summarize([image], []), { suppressor });
     assert.equal(summary.bySeverity.high, 1);
     assert.equal(summary.countedBySeverity.high, 0);
     assert.equal(gateExitCode(summary, 'high'), 0);
