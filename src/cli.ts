@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { exitOnOutputError } from './cli/output-errors.js';
+import type { RawScanOptions } from './cli/options.js';
 import { buildProgram } from './cli/program.js';
+import type { RawDiffOptions } from './cli/run-diff.js';
 import type { CliIo } from './cli/terminal.js';
 import { isAmiAuditError } from './errors.js';
 import { terminalSafe } from './render/sanitize.js';
@@ -24,13 +26,21 @@ async function main(argv: string[], io: CliIo): Promise<number> {
   const version = packageVersion();
   const debug = argv.includes('--debug');
   let exitCode = 0;
-  const program = buildProgram(version, async (options) => {
-    // The SDK warns on every run under Node 20; in a CI log that warning is noise, not news.
-    io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    // Loaded here, not at the top: --help and --version must not pay for loading the AWS SDK.
-    const { runScan } = await import('./cli/run-scan.js');
-    exitCode = await runScan(options, io, { name: 'ami-audit', version });
-  }, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(terminalSafe(text, { keepLineBreaks: true })) });
+  const actions = {
+    onScan: async (options: RawScanOptions) => {
+      // The SDK warns on every run under Node 20; in a CI log that warning is noise, not news.
+      io.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      // Loaded here, not at the top: --help and --version must not pay for loading the AWS SDK.
+      const { runScan } = await import('./cli/run-scan.js');
+      exitCode = await runScan(options, io, { name: 'ami-audit', version });
+    },
+    onDiff: async (oldPath: string, newPath: string, options: RawDiffOptions) => {
+      // Loaded only for diff, like the scan: --help stays small.
+      const { runDiff } = await import('./cli/run-diff.js');
+      exitCode = await runDiff(oldPath, newPath, options, io);
+    },
+  };
+  const program = buildProgram(version, actions, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(terminalSafe(text, { keepLineBreaks: true })) });
 
   try {
     await program.parseAsync(argv);

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { SCAN_OPTIONS, type RawScanOptions } from './options.js';
+import type { RawDiffOptions } from './run-diff.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -15,13 +16,36 @@ Examples:
   ami-audit scan --input examples/estate.json --output json | jq '.images[] | select(.readiness != "ready") | .imageId'
   ami-audit scan --filter Name=tag:Team,Values=web --fail-on critical`;
 
-/**
- * Returns the commander program. `onScan` runs the scan; it is passed in so that this module, which
- * `--help` and `--version` load, never imports the AWS SDK.
- */
+export const DIFF_HELP = `
+Exit codes:
+  0  both reports were complete and no new or changed finding reached --fail-on
+  1  a new or changed finding that is not suppressed reached --fail-on (fixed ones never fail)
+  2  usage error, or a file that cannot be read, is not an ami-audit report or has another schemaVersion
+  3  either report comes from an incomplete scan: the diff is printed with a warning, but an incomplete
+       scan never passes a gate ("fixed" or "removed" may only have been unread)
+  141  standard output was closed by its reader (| head)
+
+An image is the same image when its account, region and image id match; a finding is the same
+finding when its image and rule match, and "changed" when its severity differs.
+Both reports may be JSON (--output json) or NDJSON (--output ndjson) of "ami-audit scan".
+
+Examples:
+  ami-audit diff baseline.json current.json
+  ami-audit diff baseline.json current.json --output json | jq '.findings.new[] | .imageId + " " + .ruleId'
+  ami-audit diff baseline.json current.json --output markdown --fail-on critical >> "$GITHUB_STEP_SUMMARY"`;
+
+/** The commands' actions, passed in so that this module, which `--help` and `--version` load, loads none of them. */
+export interface CommandActions {
+  /** Runs `scan` (which loads the AWS SDK). */
+  onScan(options: RawScanOptions): Promise<void>;
+  /** Runs `diff <old> <new>`. */
+  onDiff(oldPath: string, newPath: string, options: RawDiffOptions): Promise<void>;
+}
+
+/** Returns the commander program with the `scan` and `diff` commands bound to `actions`. */
 export function buildProgram(
   version: string,
-  onScan: (options: RawScanOptions) => Promise<void>,
+  actions: CommandActions,
   output: { writeOut(text: string): void; writeErr(text: string): void },
 ): Command {
   const program = new Command('ami-audit')
@@ -41,7 +65,7 @@ export function buildProgram(
     .description('List AMIs with DescribeImages, classify IMDS, boot mode and NitroTPM, and report')
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (_options, command: Command) => onScan(command.opts<RawScanOptions>()));
+    .action(async (_options, command: Command) => actions.onScan(command.opts<RawScanOptions>()));
 
   for (const spec of SCAN_OPTIONS) {
     const option = new Option(spec.flags, spec.description);
@@ -51,5 +75,19 @@ export function buildProgram(
     if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
     scanCommand.addOption(option);
   }
+
+  program
+    .command('diff')
+    .description('Compare two reports of "ami-audit scan": images added and removed, findings new, fixed and changed')
+    .argument('<old>', 'the earlier report (JSON or NDJSON of ami-audit scan)')
+    .argument('<new>', 'the later report')
+    // Its own hint: the program's points at "scan --help".
+    .configureOutput({ outputError: (text, write) => write(`ami-audit: ${text.trimEnd()} (see "ami-audit diff --help")\n`) })
+    .addOption(new Option('--output <format>', 'table (for people), json (schema/diff-result.v1.json) or markdown (a pull request or job summary)').default('table'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a new or changed finding reaches this severity: info, low, medium, high, critical, or none').default('high'))
+    .addOption(new Option('--debug', 'the stack of an error'))
+    .exitOverride()
+    .addHelpText('after', DIFF_HELP)
+    .action(async (oldPath: string, newPath: string, options: RawDiffOptions) => actions.onDiff(oldPath, newPath, options));
   return program;
 }

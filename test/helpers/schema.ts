@@ -32,3 +32,10 @@ const validateSarif = new Ajv4.default({ allErrors: true, validateFormats: false
 export function sarifErrors(log: unknown): string[] {
   return validateSarif(log) ? [] : describeErrors(validateSarif.errors);
 }
+
+const validateDiff = ajv.compile(load('diff-result.v1.json'));
+
+/** Returns the schema violations of an `ami-audit diff --output json` document (empty when valid). */
+export function diffSchemaErrors(document: unknown): string[] {
+  return validateDiff(document) ? [] : describeErrors(validateDiff.errors);
+}
