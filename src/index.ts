@@ -25,3 +25,8 @@ export { SdkEc2Port, createEc2Client, resolveDefaultRegion, describeImagesInput 
 export type { Ec2Port, ImageQuery } from './aws/ec2-port.js';
 export { AmiAuditError, AwsCallError, isAmiAuditError } from './errors.js';
 export type * from './core/types.js';
+export { Suppressor, type SuppressionEntry, type SuppressionReport } from './core/suppressions.js';
+export { Baseline, type BaselineImage, type BaselineReport, type BaselineState } from './core/baseline.js';
+export { diffReports } from './core/diff.js';
+export { parseReport, readReport, type ReportFile } from './input/read-report.js';
+export { parseIgnoreFile } from './input/read-ignore-file.js';

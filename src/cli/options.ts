@@ -36,6 +36,7 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'output', flags: '--report <format=path>', description: 'also write the report in another format to a file, e.g. sarif=ami-audit.sarif (repeatable: one scan, several reports)', repeatable: true },
   { group: 'output', flags: '--step-summary', description: 'append the Markdown summary to the file GITHUB_STEP_SUMMARY names (GitHub Actions)' },
   { group: 'output', flags: '--ignore-file <path>', description: 'known exceptions (YAML or JSON) with a reason and an optional expiry; suppressed findings are reported but do not fail the gate (default: .ami-audit-ignore.yml in the working directory, if present)' },
+  { group: 'output', flags: '--baseline <report>', description: 'an earlier ami-audit JSON or NDJSON report: findings are marked new, updated or unchanged, and only new and updated ones count toward --fail-on' },
   { group: 'output', flags: '--sarif-include-suppressed', description: 'keep suppressed findings in SARIF, marked as accepted suppressions (GitHub shows them as open alerts; left out by default)' },
   { group: 'output', flags: '--fail-on <severity>', description: 'exit 1 when a finding reaches this severity: info, low, medium, high, critical, or none', defaultValue: 'high' },
   { group: 'output', flags: '--no-color', description: 'no colour in the table (NO_COLOR is honoured too)' },
@@ -70,6 +71,7 @@ export interface RawScanOptions {
   output: string;
   report?: string[];
   ignoreFile?: string;
+  baseline?: string;
   sarifIncludeSuppressed?: boolean;
   stepSummary?: boolean;
   failOn: string;

@@ -1,6 +1,8 @@
 import { EXIT, gate } from '../core/policy.js';
 import { Suppressor, type SuppressionReport } from '../core/suppressions.js';
+import { Baseline } from '../core/baseline.js';
 import { readIgnoreFile } from '../input/read-ignore-file.js';
+import { readReport } from '../input/read-report.js';
 import { scanDocument } from '../core/scan-document.js';
 import type { ScanError } from '../core/types.js';
 import { readImagesDocument } from '../input/read-images-document.js';
@@ -25,11 +27,14 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
     ...(settings.stepSummary ? [fileSink('markdown', settings.stepSummary, fileContext, '--step-summary', true)] : []),
   ]);
   const ignoreFile = await readIgnoreFile(settings.ignoreFile, process.cwd());
-  const suppressor = ignoreFile ? new Suppressor(ignoreFile.entries, new Date()) : undefined;
+  const comparisons: Comparisons = {
+    ...(ignoreFile ? { suppressor: new Suppressor(ignoreFile.entries, new Date()) } : {}),
+    ...(settings.baseline !== undefined ? { baseline: await readBaseline(settings.baseline, io, settings.quiet) } : {}),
+  };
   let report: ScanReport;
   try {
     // A saved document needs no AWS call: the SDK is loaded only for a live scan.
-    report = settings.input !== undefined ? await scanInput(settings, io, reports, suppressor) : await (await import('./scan-aws.js')).scanAws(settings, io, reports, suppressor);
+    report = settings.input !== undefined ? await scanInput(settings, io, reports, comparisons) : await (await import('./scan-aws.js')).scanAws(settings, io, reports, comparisons);
   } catch (error) {
     reports.abandon();
     throw error;
@@ -52,12 +57,12 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
 }
 
 /** Classifies a saved document and hands each image to the reports; returns the report without them. */
-async function scanInput(settings: ScanSettings, io: CliIo, reports: ReportFanOut, suppressor: Suppressor | undefined): Promise<ScanReport> {
+async function scanInput(settings: ScanSettings, io: CliIo, reports: ReportFanOut, comparisons: Comparisons): Promise<ScanReport> {
   const region = Array.isArray(settings.regions) && settings.regions.length === 1 ? settings.regions[0]! : null;
   const { images: records, warnings } = await readImagesDocument(settings.input!, region);
   // Values from the file in a warning were made safe to print where the warning was written.
   if (!settings.quiet) for (const warning of warnings) io.stderr.write(`ami-audit: warning: ${warning}\n`);
-  const { images, ...report } = scanDocument(records, { checks: settings.checks, input: settings.input!, region, ...(suppressor ? { suppressor } : {}) });
+  const { images, ...report } = scanDocument(records, { checks: settings.checks, input: settings.input!, region, ...comparisons });
   for (const image of images) reports.image(image);
   return report;
 }
@@ -75,4 +80,19 @@ export function suppressionLines(path: string, report: SuppressionReport): strin
     ...report.invalid.map((entry) => `${path}: suppressions[${entry.index}] (${entry.rule}) suppresses nothing: ${entry.problem}`),
     ...report.unused.map((entry) => `${path}: suppressions[${entry.index}] (${entry.rule}) matched no finding: remove it if the exception is gone`),
   ];
+}
+
+/** What a scan compares its findings with: known exceptions, and an earlier report. */
+export interface Comparisons {
+  suppressor?: Suppressor;
+  baseline?: Baseline;
+}
+
+/** Reads `--baseline`, an earlier ami-audit report; a malformed one is a usage error before any API call. */
+async function readBaseline(path: string, io: CliIo, quiet: boolean): Promise<Baseline> {
+  const previous = await readReport(path);
+  if (!previous.complete && !quiet) {
+    io.stderr.write(`ami-audit: warning: ${terminalSafe(`--baseline ${path} comes from an incomplete scan: findings of what it did not read count as new`)}\n`);
+  }
+  return new Baseline(previous.images);
 }

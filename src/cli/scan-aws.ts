@@ -5,7 +5,7 @@ import { checkProfilesExist, readSharedConfig, regionFor } from '../aws/shared-c
 import { closestRegion, isRegionShaped, KNOWN_REGIONS } from '../core/region-names.js';
 import { scan, type ScanObserver } from '../core/scan.js';
 import type { ScanReport } from '../render/index.js';
-import type { Suppressor } from '../core/suppressions.js';
+import type { Comparisons } from './run-scan.js';
 import { AmiAuditError } from '../errors.js';
 import { terminalSafe } from '../render/sanitize.js';
 import { ScanProgress, startProgressLine } from './progress.js';
@@ -17,7 +17,7 @@ import type { ScanSettings } from './validate-options.js';
  * Scans AWS (or an EC2-compatible endpoint) with the SDK. Each image goes to the renderer as soon as
  * it is classified and is not kept, so memory stays flat in every format; progress goes to stderr.
  */
-export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<ReportFanOut, 'image' | 'error'>, suppressor?: Suppressor): Promise<ScanReport> {
+export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<ReportFanOut, 'image' | 'error'>, comparisons: Comparisons = {}): Promise<ScanReport> {
   const homeRegion = await homeRegionsFor(settings, io.env);
   for (const region of Array.isArray(settings.regions) ? settings.regions : []) {
     // Only the shape of a name is an error (AWS adds regions), but a near miss deserves a word.
@@ -73,7 +73,7 @@ export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<R
         concurrency: settings.concurrency,
         regionConcurrency: settings.regionConcurrency,
         ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
-        ...(suppressor ? { suppressor } : {}),
+        ...comparisons,
       },
       { accounts, observer, collectImages: false },
     );

@@ -34,6 +34,8 @@ export interface ScanSettings {
   reports: { format: OutputFormat; path: string }[];
   /** `--ignore-file`, when given; otherwise the default file is read if it exists. */
   ignoreFile?: string;
+  /** `--baseline`: an earlier report to compare findings with. */
+  baseline?: string;
   sarifIncludeSuppressed: boolean;
   /** The file `--step-summary` appends the Markdown summary to (GITHUB_STEP_SUMMARY). */
   stepSummary?: string;
@@ -100,6 +102,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
   const attributeRate = bucketShape(raw.attributeRate ?? '100:20');
   if (attributeRate) settings.attributeRate = attributeRate;
   if (raw.ignoreFile !== undefined) settings.ignoreFile = raw.ignoreFile;
+  if (raw.baseline !== undefined) settings.baseline = raw.baseline;
   if (raw.stepSummary === true) settings.stepSummary = stepSummaryPath(env);
   if (raw.timeout !== undefined) settings.timeoutMs = Math.round(numberIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
   if (raw.externalId !== undefined) settings.externalId = raw.externalId;
