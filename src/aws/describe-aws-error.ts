@@ -75,7 +75,9 @@ export function describeAwsError(error: unknown, context: CallContext): AmiAudit
     return scanError('AuthFailure', `AWS refused ${context.action} in ${where} (AuthFailure: ${awsMessage})`);
   }
   if (THROTTLING_ERRORS.has(awsCode)) {
-    return scanError('Throttled', `${context.action} in ${where} was still throttled${afterAttempts}: lower --concurrency or raise --max-attempts`);
+    // Throttled calls wait (they spend no attempt) until the scan's --timeout: only more time or a
+    // quieter account helps; fewer calls in flight or more attempts did not (see the README).
+    return scanError('Throttled', `${context.action} in ${where} was still throttled when the scan stopped: throttled calls wait for as long as --timeout allows, so raise --timeout or scan when fewer callers share the account's EC2 request limits`);
   }
   if (TIMEOUT_ERRORS.has(awsCode) || /timed? ?out/i.test(awsMessage)) {
     return scanError('Timeout', `${context.action} in ${where} timed out${afterAttempts}: raise --request-timeout or check the network`);

@@ -24,7 +24,7 @@ export interface ScanSettings {
   attributes: ImageAttributeName[];
   concurrency: number;
   regionConcurrency: number;
-  /** Undefined when pacing is off. */
+  /** A ceiling on `DescribeImageAttribute` calls per region; undefined (the default) when there is none. */
   attributeRate?: BucketShape;
   output: OutputFormat;
   failOn: FailOn;
@@ -82,7 +82,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     verbose: raw.verbose === true || raw.debug === true,
     debug: raw.debug === true,
   };
-  const attributeRate = bucketShape(raw.attributeRate ?? '100:20');
+  const attributeRate = bucketShape(raw.attributeRate ?? 'off');
   if (attributeRate) settings.attributeRate = attributeRate;
   if (raw.timeout !== undefined) settings.timeoutMs = Math.round(numberIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
   if (raw.externalId !== undefined) settings.externalId = raw.externalId;
@@ -158,7 +158,7 @@ function bucketShape(spec: string): BucketShape | undefined {
   const capacity = Number(match?.[1]);
   const refillPerSecond = Number(match?.[2]);
   if (!match || capacity < 1 || refillPerSecond <= 0) {
-    return usage(`--attribute-rate "${spec}" is not valid: give <burst>:<per-second> such as 100:20 (EC2's default bucket), or off`);
+    return usage(`--attribute-rate "${spec}" is not valid: give <burst>:<per-second> such as 50:10, or off`);
   }
   return { capacity, refillPerSecond };
 }
