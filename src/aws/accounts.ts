@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -29,6 +30,8 @@ class SdkAccountPort implements AccountPort {
     private readonly onCall: ApiCallListener | undefined,
   ) {
     this.label = label;
+    // Every waiting call listens on it (up to --concurrency per region): not a leak.
+    setMaxListeners(0, this.stop.signal);
   }
 
   async identify(signal?: AbortSignal): Promise<string> {

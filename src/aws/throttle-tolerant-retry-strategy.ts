@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DefaultRateLimiter, StandardRetryStrategy, type RateLimiter } from '@smithy/core/retry';
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
@@ -30,6 +31,42 @@ export interface RetryPolicy {
 /** The SDK's back-off for throttled calls in standard mode: full jitter from 1 s, doubling, at most 20 s. */
 const THROTTLE_BACKOFF_BASE_MS = 1000;
 const MAX_BACKOFF_MS = 20_000;
+
+/**
+ * The stop signal of the client whose rate-limiter wait is running, so that the limiter's timers can be
+ * told apart from those of other SDK clients in the process.
+ */
+const waitingFor = new AsyncLocalStorage<AbortSignal>();
+const pendingTimers = new WeakMap<AbortSignal, Set<NodeJS.Timeout>>();
+type SetTimeoutFn = (fn: () => void, delay: number) => unknown;
+const limiterStatics = DefaultRateLimiter as unknown as { setTimeoutFn: SetTimeoutFn };
+const sdkSetTimeout = limiterStatics.setTimeoutFn;
+
+/**
+ * Why: the SDK's limiter waits in a loop of timers it never cancels, and the retry middleware only
+ * stops awaiting them when the scan's --timeout fires. Left alone, those orphaned timers kept the
+ * process alive after the scan ended (23 s past a 4 s --timeout, measured: waiters x 1 / the learned
+ * rate). A timer made for one of our clients is cleared when that client stops; the orphaned wait then
+ * never resolves and holds nothing. Timers of other SDK clients are made as the SDK makes them.
+ */
+limiterStatics.setTimeoutFn = (fn, delay) => {
+  const stop = waitingFor.getStore();
+  if (!stop) return sdkSetTimeout(fn, delay);
+  if (stop.aborted) return undefined;
+  let timers = pendingTimers.get(stop);
+  if (!timers) {
+    const created = new Set<NodeJS.Timeout>();
+    pendingTimers.set(stop, created);
+    stop.addEventListener('abort', () => created.forEach(clearTimeout), { once: true });
+    timers = created;
+  }
+  const timer = setTimeout(() => {
+    timers.delete(timer);
+    fn();
+  }, delay);
+  timers.add(timer);
+  return timer;
+};
 
 /** A retry token that also counts the throttled answers its call got (they do not count as attempts). */
 class Token implements StandardRetryToken {
@@ -104,6 +141,8 @@ export class ThrottleTolerantRetryStrategy implements RetryStrategyV2 {
 
   private async beforeSend(): Promise<void> {
     await this.policy.ceiling?.take(this.policy.stop);
-    await this.limiter?.getSendToken();
+    if (!this.limiter) return;
+    const stop = this.policy.stop;
+    await (stop ? waitingFor.run(stop, () => this.limiter!.getSendToken()) : this.limiter.getSendToken());
   }
 }

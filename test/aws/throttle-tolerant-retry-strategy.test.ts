@@ -113,3 +113,20 @@ test("with the SDK's own rate limiter and a fake clock, 400 calls through a 20:2
   assert.ok(throttled > 0, 'the bucket did throttle');
   assert.ok(tookMs <= 1.25 * boundMs, `took ${tookMs} ms for a bound of ${boundMs} ms (${throttled} throttled)`);
 });
+
+test('a wait on the rate limiter holds no timer once its client stops, so a scan stopped by --timeout exits at once', async () => {
+  // GIVEN a client whose limiter was cut to its slowest rate by throttles, with calls waiting on it
+  const stop = new AbortController();
+  const strategy = new ThrottleTolerantRetryStrategy({ maxAttempts: 3, mode: 'adaptive', stop: stop.signal });
+  const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+  const before = timers();
+  const token = await strategy.acquireInitialRetryToken('');
+  const waits = Array.from({ length: 5 }, () => strategy.refreshRetryTokenForRetry(token, THROTTLED));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(timers() > before, 'the calls wait on timers');
+  // WHEN the client stops
+  stop.abort();
+  // THEN no timer is left to keep the process alive (the orphaned waits never resolve)
+  assert.equal(timers(), before);
+  void waits;
+});

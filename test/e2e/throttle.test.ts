@@ -38,3 +38,19 @@ describe('a busy account: a DescribeImageAttribute bucket of 20 refilling 20 a s
     });
   }
 });
+
+describe('an account whose bucket never refills', () => {
+  let emulator: RunningEmulator;
+  before(async () => (emulator = await emulatorFor({ estate: generatedEstate(50, 12, { allAvailable: true }), throttle: { capacity: 5, refillPerSecond: 0.01 } })));
+  after(() => emulator.close());
+
+  test('--timeout ends the throttled waits: exit 3, each unread image named as stopped by --timeout, and the process ends', async () => {
+    // WHEN the scan may take 2 s (it is killed if it lingers past 15 s: throttled waits kept it alive 23 s)
+    const run = await scanAgainst(emulator, ['--region', 'us-east-1', '--output', 'json', '--attributes', 'imdsSupport', '--concurrency', '20', '--timeout', '2'], {}, 15_000);
+    // THEN
+    assert.equal(run.code, 3, run.stderr.slice(0, 300));
+    const document = jsonOf(run);
+    assert.ok(document.errors.length > 0);
+    assert.deepEqual([...new Set(document.errors.map((error) => error.code))], ['ScanTimeout']);
+  });
+});
