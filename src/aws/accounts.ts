@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -18,6 +19,8 @@ export interface AccountSelection {
 class SdkAccountPort implements AccountPort {
   readonly label: string;
   private readonly clients: { destroy(): void }[] = [];
+  /** Ends the clients' throttle waits once the account is done with, so no timer outlives the scan. */
+  private readonly stop = new AbortController();
 
   constructor(
     label: string,
@@ -27,6 +30,8 @@ class SdkAccountPort implements AccountPort {
     private readonly onCall: ApiCallListener | undefined,
   ) {
     this.label = label;
+    // Every waiting call listens on it (up to --concurrency per region): not a leak.
+    setMaxListeners(0, this.stop.signal);
   }
 
   async identify(signal?: AbortSignal): Promise<string> {
@@ -52,7 +57,7 @@ class SdkAccountPort implements AccountPort {
   }
 
   async listRegions(signal?: AbortSignal): Promise<RegionInfo[]> {
-    const client = this.track(createEc2Client(this.settings, this.homeRegion, this.credentials));
+    const client = this.track(createEc2Client(this.settings, this.homeRegion, this.credentials, { stop: this.stop.signal }));
     const started = performance.now();
     try {
       const output = await client.send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal: signal });
@@ -67,14 +72,18 @@ class SdkAccountPort implements AccountPort {
   }
 
   ec2(region: string): SdkEc2Port {
-    const client = this.track(createEc2Client(this.settings, region, this.credentials));
+    const stop = this.stop.signal;
+    const client = this.track(createEc2Client(this.settings, region, this.credentials, { stop }));
+    // EC2 throttles each action apart: DescribeImageAttribute gets a client (and so a rate limiter) of
+    // its own, capped by --attribute-rate when one is given.
     const shape = this.settings.attributeRate;
-    const bucket = shape ? new TokenBucket(shape) : undefined;
-    const attributes = bucket ? { client: this.track(createEc2Client(this.settings, region, this.credentials, bucket)), bucket } : undefined;
-    return new SdkEc2Port(client, { region, ...this.callContext(), ...(this.onCall ? { onCall: this.onCall } : {}), ...(attributes ? { attributes } : {}) });
+    const ceiling = shape ? new TokenBucket(shape) : undefined;
+    const attributeClient = this.track(createEc2Client(this.settings, region, this.credentials, { stop, ...(ceiling ? { ceiling } : {}) }));
+    return new SdkEc2Port(client, { region, ...this.callContext(), ...(this.onCall ? { onCall: this.onCall } : {}), attributeClient });
   }
 
   destroy(): void {
+    this.stop.abort();
     for (const client of this.clients.splice(0)) client.destroy();
   }
 

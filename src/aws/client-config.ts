@@ -4,15 +4,18 @@ import type { BucketShape } from './token-bucket.js';
 export interface AwsClientSettings {
   profile?: string;
   endpointUrl?: string;
-  /** Attempts per call, the first included; the SDK retries throttling, 5xx and network errors. */
+  /**
+   * Attempts per call for 5xx answers, network errors and request timeouts, the first included.
+   * Throttled answers do not count: the call waits and tries again until the scan's abort signal.
+   */
   maxAttempts: number;
+  /** How a throttled client waits: `adaptive` learns EC2's rate (one limiter per client), `standard` backs off per call. */
   retryMode: 'standard' | 'adaptive';
   /** Milliseconds one attempt may take before it is abandoned (and retried). */
   requestTimeoutMs: number;
   /**
-   * The pace of `DescribeImageAttribute` calls per region: EC2's own bucket for non-mutating calls
-   * (100, then 20 a second) unless the account's limits were raised. Absent: as fast as the scan's
-   * concurrency allows, throttling left to the SDK's retries.
+   * A ceiling on `DescribeImageAttribute` calls per region (`--attribute-rate`), to leave part of the
+   * account's bucket to other callers. Absent: no ceiling, the rate limiter alone sets the pace.
    */
   attributeRate?: BucketShape;
 }

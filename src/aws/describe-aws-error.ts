@@ -39,7 +39,6 @@ export function describeAwsError(error: unknown, context: CallContext): AmiAudit
   const awsMessage = redactSecrets(firstLine(sdkError.message ?? String(error)));
   const where = `${context.region}${context.imageId ? ` (${context.imageId})` : ''}`;
   const attempts = sdkError.$metadata?.attempts;
-  const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
   // An abort (the scan's --timeout) ends the retries, not a limit.
   const stoppedAfter = awsCode === 'AbortError' ? '' : retriesStoppedBy(attempts, context.maxAttempts);
   const scanError = (code: string, message: string): AwsCallError =>
@@ -91,7 +90,9 @@ export function describeAwsError(error: unknown, context: CallContext): AmiAudit
     return scanError('AuthFailure', `AWS refused ${context.action} in ${where} (AuthFailure: ${awsMessage})`);
   }
   if (THROTTLING_ERRORS.has(awsCode)) {
-    return scanError('Throttled', `${context.action} in ${where} was still throttled${afterAttempts}: lower --concurrency or raise --max-attempts`);
+    // Throttled calls wait (they spend no attempt) until the scan's --timeout: only more time or a
+    // quieter account helps; fewer calls in flight or more attempts did not (see the README).
+    return scanError('Throttled', `${context.action} in ${where} was still throttled when the scan stopped: throttled calls wait for as long as --timeout allows, so raise --timeout or scan when fewer callers share the account's EC2 request limits`);
   }
   if (TIMEOUT_ERRORS.has(awsCode) || /timed? ?out/i.test(awsMessage)) {
     const timedOut = scanError('Timeout', `${context.action} in ${where} timed out${stoppedAfter}: raise --request-timeout or check the network`);

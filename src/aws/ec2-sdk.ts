@@ -10,8 +10,7 @@ import {
 import { ATTRIBUTE_OUTPUT_MEMBER } from './attribute-names.js';
 import { describeAwsError } from './describe-aws-error.js';
 import { imageRecordFromEc2 } from './image-record.js';
-import { PacedRetryStrategy } from './paced-retry-strategy.js';
-import { TokenBucket } from './token-bucket.js';
+import { ThrottleTolerantRetryStrategy, type SendGate } from './throttle-tolerant-retry-strategy.js';
 import { reportCall, type ApiCallListener, type AwsClientSettings } from './client-config.js';
 import type { Ec2Port, ImageQuery } from './ec2-port.js';
 import type { ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission, ScanError } from '../core/types.js';
@@ -25,14 +24,23 @@ export type Credentials = NonNullable<EC2ClientConfig['credentials']>;
 /** `DescribeImages` returns at most 1,000 images a page: the fewest calls for a large estate. */
 export const MAX_PAGE_SIZE = 1000;
 
-/** Returns an EC2 client for one region, configured from the user's settings. */
-export function createEc2Client(settings: AwsClientSettings, region: string, credentials?: Credentials, pacedBy?: TokenBucket): EC2Client {
+/**
+ * Returns an EC2 client for one region, configured from the user's settings. Its retries treat a
+ * throttled answer as "wait" rather than as a failed attempt; `pacing.ceiling` caps its send rate and
+ * `pacing.stop` ends its waits when the client is no longer needed.
+ */
+export function createEc2Client(
+  settings: AwsClientSettings,
+  region: string,
+  credentials?: Credentials,
+  pacing: { ceiling?: SendGate; stop?: AbortSignal } = {},
+): EC2Client {
   return new EC2Client({
     region,
     ...(credentials ? { credentials } : settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     maxAttempts: settings.maxAttempts,
-    ...(pacedBy ? { retryStrategy: new PacedRetryStrategy(settings.maxAttempts, pacedBy) } : { retryMode: settings.retryMode }),
+    retryStrategy: new ThrottleTolerantRetryStrategy({ maxAttempts: settings.maxAttempts, mode: settings.retryMode, ...pacing }),
     // Without throwOnRequestTimeout the SDK only logs a warning and a hung connection can stall the
     // scan for minutes (see the EC2 notes in the README).
     requestHandler: {
@@ -79,22 +87,20 @@ export class SdkEc2Port implements Ec2Port {
   readonly region: string;
   private readonly client: EC2Client;
   private readonly attributeClient: EC2Client;
-  private readonly attributeBucket: TokenBucket | undefined;
   private readonly endpoint: string | undefined;
   private readonly maxAttempts: number | undefined;
   private readonly onCall: ApiCallListener | undefined;
 
   /**
-   * `attributes`, when given, is a client of its own for `DescribeImageAttribute` whose retries are
-   * paced by `bucket` too: EC2 throttles each action apart, so listing keeps the SDK's own retries.
+   * `attributeClient`, when given, sends `DescribeImageAttribute`: EC2 throttles each action in a bucket
+   * of its own, so each action gets a client whose rate limiter learns that action's rate.
    */
   constructor(
     client: EC2Client,
-    options: { region: string; endpoint?: string; maxAttempts?: number; onCall?: ApiCallListener; attributes?: { client: EC2Client; bucket: TokenBucket } },
+    options: { region: string; endpoint?: string; maxAttempts?: number; onCall?: ApiCallListener; attributeClient?: EC2Client },
   ) {
     this.client = client;
-    this.attributeClient = options.attributes?.client ?? client;
-    this.attributeBucket = options.attributes?.bucket;
+    this.attributeClient = options.attributeClient ?? client;
     this.region = options.region;
     this.endpoint = options.endpoint;
     this.maxAttempts = options.maxAttempts;
@@ -143,7 +149,6 @@ export class SdkEc2Port implements Ec2Port {
   }
 
   async readImageAttribute(imageId: string, attribute: ImageAttributeName, signal?: AbortSignal): Promise<ImageAttributes> {
-    await this.attributeBucket?.take(signal);
     const started = performance.now();
     try {
       const output = await this.attributeClient.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: attribute }), { abortSignal: signal });

@@ -7,9 +7,10 @@ export interface BucketShape {
 }
 
 /**
- * A client-side token bucket, the same shape as the one EC2 throttles with. Keeping under EC2's bucket
- * costs nothing when the limits match, while overrunning it costs throttled calls and the SDK's retry
- * back-off, which leaves the bucket idle while the calls wait (see the README's performance notes).
+ * A client-side token bucket, the same shape as the one EC2 throttles with: the ceiling that
+ * `--attribute-rate` puts on a client's sends, so that a scan leaves part of the account's budget to
+ * other callers. It does not pace the scan to EC2: the rate limiter of the retry strategy does that,
+ * because EC2's bucket is shared and what is left of it for this scan cannot be known in advance.
  */
 export class TokenBucket {
   private tokens: number;

@@ -27,7 +27,7 @@ export interface ScanSettings {
   attributes: ImageAttributeName[];
   concurrency: number;
   regionConcurrency: number;
-  /** Undefined when pacing is off. */
+  /** A ceiling on `DescribeImageAttribute` calls per region; undefined (the default) when there is none. */
   attributeRate?: BucketShape;
   output: OutputFormat;
   /** Reports written to files besides stdout (`--report <format>=<path>`). */
@@ -99,7 +99,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     verbose: raw.verbose === true || raw.debug === true,
     debug: raw.debug === true,
   };
-  const attributeRate = bucketShape(raw.attributeRate ?? '100:20');
+  const attributeRate = bucketShape(raw.attributeRate ?? 'off');
   if (attributeRate) settings.attributeRate = attributeRate;
   if (raw.ignoreFile !== undefined) settings.ignoreFile = raw.ignoreFile;
   if (raw.baseline !== undefined) settings.baseline = raw.baseline;
@@ -220,7 +220,7 @@ function bucketShape(spec: string): BucketShape | undefined {
   const capacity = Number(match?.[1]);
   const refillPerSecond = Number(match?.[2]);
   if (!match || capacity < 1 || refillPerSecond <= 0) {
-    return usage(`--attribute-rate "${spec}" is not valid: give <burst>:<per-second> such as 100:20 (EC2's default bucket), or off`);
+    return usage(`--attribute-rate "${spec}" is not valid: give <burst>:<per-second> such as 50:10, or off`);
   }
   return { capacity, refillPerSecond };
 }

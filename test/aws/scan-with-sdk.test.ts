@@ -246,7 +246,7 @@ describe('attribute fan-out with DescribeImageAttribute', () => {
     assert.deepEqual(result.errors, [
       {
         code: 'Throttled',
-        message: `DescribeImageAttribute in us-east-1 (${sdkImage(4).ImageId}) was still throttled after 3 attempts: lower --concurrency or raise --max-attempts`,
+        message: `DescribeImageAttribute in us-east-1 (${sdkImage(4).ImageId}) was still throttled when the scan stopped: throttled calls wait for as long as --timeout allows, so raise --timeout or scan when fewer callers share the account's EC2 request limits`,
         region: 'us-east-1',
         action: 'DescribeImageAttribute',
         awsCode: 'RequestLimitExceeded',

@@ -141,8 +141,9 @@ describe('throttling at EC2’s rate (a bucket of 100 refilling 20 a second)', (
   after(() => emulator.close());
 
   const cases: [string, string[], boolean][] = [
-    ['paced by the default --attribute-rate (EC2\'s bucket)', [], false],
-    ['unpaced: --attribute-rate off, the SDK\'s retries absorb the throttling', ['--attribute-rate', 'off', '--concurrency', '20'], true],
+    ['the defaults: the pace adapts to what EC2 grants', ['--concurrency', '20'], true],
+    ['capped at EC2\'s own bucket (--attribute-rate 100:20)', ['--attribute-rate', '100:20'], false],
+    ['--retry-mode standard: each throttled call backs off on its own', ['--retry-mode', 'standard', '--concurrency', '20'], true],
   ];
   for (const [label, args, mustThrottle] of cases) {
     test(`${label}: the scan completes with every image read, and exits as the findings say`, async () => {

@@ -12,7 +12,7 @@ const defaults: RawScanOptions = {
   failOn: 'high',
   color: true,
   requestTimeout: 20,
-  attributeRate: '100:20',
+  attributeRate: 'off',
 };
 
 describe('validateScanOptions', () => {
@@ -28,11 +28,13 @@ describe('validateScanOptions', () => {
     assert.equal(settings.maxAttempts, 10);
     assert.equal(settings.retryMode, 'adaptive');
     assert.equal(settings.requestTimeoutMs, 20_000);
-    assert.deepEqual(settings.attributeRate, { capacity: 100, refillPerSecond: 20 });
+    assert.equal(settings.attributeRate, undefined, 'no ceiling: the pace adapts to what EC2 grants');
   });
 
-  test('--attribute-rate off sends as fast as --concurrency allows', () => {
+  test('--attribute-rate sets a ceiling, off (the default) none', () => {
     assert.equal(validateScanOptions({ ...defaults, attributeRate: 'off' }, {}).attributeRate, undefined);
+    assert.equal(validateScanOptions({ ...defaults, attributeRate: undefined as unknown as string }, {}).attributeRate, undefined);
+    assert.deepEqual(validateScanOptions({ ...defaults, attributeRate: '50:10' }, {}).attributeRate, { capacity: 50, refillPerSecond: 10 });
     assert.deepEqual(validateScanOptions({ ...defaults, attributeRate: '500:250.5' }, {}).attributeRate, { capacity: 500, refillPerSecond: 250.5 });
   });
 
