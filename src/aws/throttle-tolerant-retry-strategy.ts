@@ -1,6 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DefaultRateLimiter, StandardRetryStrategy, type RateLimiter } from '@smithy/core/retry';
+import { DefaultRateLimiter, StandardRetryStrategy } from '@smithy/core/retry';
+
+/**
+ * The SDK's client-side rate limiter, as this strategy uses it: the shape of `RateLimiter` in
+ * `@smithy/core/retry`, restated so that the library's type declarations need only `@smithy/types`.
+ */
+export interface RateLimiter {
+  getSendToken(): Promise<void>;
+  updateClientSendingRate(response: unknown): void;
+}
 import type { RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 
 /** Something that lets one request go when the caller's budget allows (a client-side token bucket). */
