@@ -22,7 +22,7 @@ export { renderSarif, SarifRenderer } from './render/sarif.js';
 export { renderMarkdown, MarkdownRenderer } from './render/markdown.js';
 export { stripControlSequences } from './render/sanitize.js';
 export { SdkEc2Port, createEc2Client, resolveDefaultRegion, describeImagesInput } from './aws/ec2-sdk.js';
-export type { Ec2Port, ImageQuery } from './aws/ec2-port.js';
+export type { AccountPort, Ec2Port, ImageQuery, RegionInfo } from './core/ports.js';
 export { AmiAuditError, AwsCallError, isAmiAuditError } from './errors.js';
 export type * from './core/types.js';
 export { Suppressor, type SuppressionEntry, type SuppressionReport } from './core/suppressions.js';

@@ -4,7 +4,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { reportCall, type ApiCallListener, type AwsClientSettings } from './client-config.js';
 import { describeAwsError } from './describe-aws-error.js';
-import type { AccountPort, RegionInfo } from './ec2-port.js';
+import type { AccountPort, RegionInfo } from '../core/ports.js';
 import { createEc2Client, SdkEc2Port, type Credentials } from './ec2-sdk.js';
 import { TokenBucket } from './token-bucket.js';
 

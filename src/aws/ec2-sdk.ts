@@ -12,7 +12,7 @@ import { describeAwsError } from './describe-aws-error.js';
 import { imageRecordFromEc2 } from './image-record.js';
 import { ThrottleTolerantRetryStrategy, type SendGate } from './throttle-tolerant-retry-strategy.js';
 import { reportCall, type ApiCallListener, type AwsClientSettings } from './client-config.js';
-import type { Ec2Port, ImageQuery } from './ec2-port.js';
+import type { Ec2Port, ImageQuery } from '../core/ports.js';
 import type { ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission, ScanError } from '../core/types.js';
 import { AmiAuditError } from '../errors.js';
 import { stripControlSequences } from '../render/sanitize.js';

@@ -1,4 +1,4 @@
-import type { ImageQuery } from '../aws/ec2-port.js';
+import type { ImageQuery } from '../core/ports.js';
 import { parseFilter } from '../core/filter-shorthand.js';
 import type { FailOn } from '../core/policy.js';
 import { CHECK_NAMES, type CheckName } from '../core/rules.js';

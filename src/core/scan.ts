@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import type { AccountPort, Ec2Port, ImageQuery } from '../aws/ec2-port.js';
+import type { AccountPort, Ec2Port, ImageQuery } from './ports.js';
 import { AmiAuditError, isAmiAuditError, toScanError } from '../errors.js';
 import { classify, type ClassifyOptions } from './classify.js';
 import { InOrder } from './in-order.js';

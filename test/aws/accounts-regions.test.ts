@@ -7,7 +7,7 @@ import { DescribeImagesCommand, EC2Client, EC2ServiceException, type Image } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { describeAwsError } from '../../src/aws/describe-aws-error.js';
 import { missingImageIds, resolveDefaultRegion, SdkEc2Port } from '../../src/aws/ec2-sdk.js';
-import type { AccountPort, Ec2Port, ImageQuery } from '../../src/aws/ec2-port.js';
+import type { AccountPort, Ec2Port, ImageQuery } from '../../src/core/ports.js';
 import { checkProfilesExist, readSharedConfig, regionFor } from '../../src/aws/shared-config.js';
 import { DEFAULT_CHECKS } from '../../src/core/rules.js';
 import { scan, type RegionSelection } from '../../src/core/scan.js';

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SdkEc2Port } from '../../src/aws/ec2-sdk.js';
-import type { AccountPort, Ec2Port, ImageQuery } from '../../src/aws/ec2-port.js';
+import type { AccountPort, Ec2Port, ImageQuery } from '../../src/core/ports.js';
 import { DEFAULT_CHECKS, type CheckName } from '../../src/core/rules.js';
 import { scan } from '../../src/core/scan.js';
 import type { ImageAttributeName } from '../../src/core/types.js';

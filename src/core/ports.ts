@@ -1,4 +1,4 @@
-import type { ImageAttributeName, ImageAttributes, ImageQuery, ImageRecord, ScanError } from '../core/types.js';
+import type { ImageAttributeName, ImageAttributes, ImageQuery, ImageRecord, ScanError } from './types.js';
 
 export type { ImageQuery };
 
