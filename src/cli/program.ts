@@ -53,7 +53,7 @@ export function buildProgram(
     .configureOutput({
       writeOut: (text) => output.writeOut(text),
       writeErr: (text) => output.writeErr(text),
-      outputError: (text, write) => write(`ami-audit: ${text.trimEnd()} (see "ami-audit scan --help")\n`),
+      outputError: (text, write) => write(`ami-audit: ${oneLine(text)} (see "ami-audit scan --help")\n`),
     })
     .description('Find the Amazon EC2 machine images (AMIs) that are not IMDSv2-ready, and gate CI on it.')
     .version(version, '-V, --version')
@@ -82,7 +82,7 @@ export function buildProgram(
     .argument('<old>', 'the earlier report (JSON or NDJSON of ami-audit scan)')
     .argument('<new>', 'the later report')
     // Its own hint: the program's points at "scan --help".
-    .configureOutput({ outputError: (text, write) => write(`ami-audit: ${text.trimEnd()} (see "ami-audit diff --help")\n`) })
+    .configureOutput({ outputError: (text, write) => write(`ami-audit: ${oneLine(text)} (see "ami-audit diff --help")\n`) })
     .addOption(new Option('--output <format>', 'table (for people), json (schema/diff-result.v1.json) or markdown (a pull request or job summary)').default('table'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a new or changed finding reaches this severity: info, low, medium, high, critical, or none').default('high'))
     .addOption(new Option('--debug', 'the stack of an error'))
@@ -90,4 +90,9 @@ export function buildProgram(
     .addHelpText('after', DIFF_HELP)
     .action(async (oldPath: string, newPath: string, options: RawDiffOptions) => actions.onDiff(oldPath, newPath, options));
   return program;
+}
+
+/** Commander puts its suggestion ("Did you mean --output?") on a line of its own; a usage error is one line. */
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' ');
 }
