@@ -61,7 +61,7 @@ describe('ami-audit scan --input (the built CLI)', () => {
 describe('usage and configuration errors: exit 2, one line on stderr, no stack', () => {
   const cases: [string, string[], RegExp][] = [
     ['an unknown option', ['scan', '--bogus'], /^ami-audit: error: unknown option '--bogus' \(see "ami-audit scan --help"\)$/],
-    ['a misspelt option, with commander's suggestion on the same line', ['scan', '--outptu', 'json'], /^ami-audit: error: unknown option '--outptu' \(Did you mean --output\?\) \(see "ami-audit scan --help"\)$/],
+    ['a misspelt option, with the suggestion on the same line', ['scan', '--outptu', 'json'], /^ami-audit: error: unknown option '--outptu' \(Did you mean --output\?\) \(see "ami-audit scan --help"\)$/],
     ['a bad --filter', ['scan', '--input', SAMPLE, '--filter', 'architecture=x86_64'], /^ami-audit: error: Bad --filter "architecture=x86_64": .*Name=<filter>,Values=/],
     ['a missing --input file', ['scan', '--input', 'missing.json'], /^ami-audit: error: Cannot read --input missing\.json: no such file$/],
     ['a malformed --input file', ['scan', '--input', 'package.json'], /^ami-audit: error: --input package\.json has no "Images" list: expected the JSON of "aws ec2 describe-images"/],
