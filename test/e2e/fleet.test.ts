@@ -146,14 +146,18 @@ describe('streaming NDJSON and time bounds', () => {
   test('--timeout ends the scan cleanly with exit 3, the images read, and the ones not read named', async () => {
     emulator.setOptions({ latencyByAction: { DescribeImageAttribute: 200 } });
     try {
-      const run = await scanAgainst(emulator, ['--region', 'us-east-1', '--output', 'json', '--attributes', 'imdsSupport', '--concurrency', '10', '--timeout', '1.5'], {}, 30_000);
+      // 1,500 attribute reads at 200 ms, 10 at a time, take 30 s: a 4 s timeout stops them whatever the machine.
+      const run = await scanAgainst(emulator, ['--region', 'us-east-1', '--output', 'json', '--attributes', 'imdsSupport', '--concurrency', '10', '--timeout', '4'], {}, 30_000);
       assert.equal(run.code, 3, run.stderr);
-      assert.ok(run.durationMs < 10_000, `took ${run.durationMs} ms`);
+      assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
       const document = jsonOf(run);
-      assert.equal(document.images.length, 1500);
       const read = document.images.filter((image) => image.readiness !== 'unknown').length;
-      assert.ok(read > 0 && read < 1500, `read ${read}`);
-      assert.equal(document.errors.filter((error) => error.code === 'ScanTimeout').length, 1500 - read);
+      assert.ok(read > 0 && read < document.images.length, `read ${read} of ${document.images.length}`);
+      const timeouts = document.errors.filter((error) => error.code === 'ScanTimeout');
+      // On a slow machine the timeout may come before the second page is listed: then that is named too.
+      const listingStopped = timeouts.filter((error) => /^Listing us-east-1 .*stopped at --timeout after 1000 images/.test(error.message));
+      assert.equal(document.images.length, listingStopped.length === 1 ? 1000 : 1500);
+      assert.equal(timeouts.length - listingStopped.length, document.images.length - read, 'every image not fully read is named');
       assert.match(run.stderr, /^ami-audit: error: us-east-1: [\d,]+ images not fully read, the scan reached --timeout first \(ami-[0-9a-f]+, /m);
     } finally {
       emulator.setOptions({ latencyByAction: {} });
