@@ -45,10 +45,10 @@ export function renderDiffMarkdown(diff: DiffResult, complete: boolean): string 
       : `**A report comes from an incomplete scan:** what looks fixed or removed may only have been unread, and an incomplete scan never passes the gate. ${diffTotals(diff)}.`,
   );
   if (isEmptyDiff(diff)) lines.push('', 'No change: the same images with the same findings.');
-  lines.push(...table('New findings', ['Rule', 'Severity'], findings.new, (finding) => [text(finding.ruleId), `${finding.severity}${suppressed(finding)}`]));
-  lines.push(...table('Changed findings', ['Rule', 'Severity'], findings.changed, (finding) => [text(finding.ruleId), `${finding.previousSeverity} → ${finding.severity}${suppressed(finding)}`]));
-  lines.push(...table('Fixed findings', ['Rule', 'Severity'], findings.fixed, (finding) => [text(finding.ruleId), finding.severity]));
-  lines.push(...table('Images added', ['Name'], images.added, (image) => [text(image.name)]));
-  lines.push(...table('Images removed', ['Name'], images.removed, (image) => [text(image.name)]));
+  for (const line of table('New findings', ['Rule', 'Severity'], findings.new, (finding) => [text(finding.ruleId), `${finding.severity}${suppressed(finding)}`])) lines.push(line);
+  for (const line of table('Changed findings', ['Rule', 'Severity'], findings.changed, (finding) => [text(finding.ruleId), `${finding.previousSeverity} → ${finding.severity}${suppressed(finding)}`])) lines.push(line);
+  for (const line of table('Fixed findings', ['Rule', 'Severity'], findings.fixed, (finding) => [text(finding.ruleId), finding.severity])) lines.push(line);
+  for (const line of table('Images added', ['Name'], images.added, (image) => [text(image.name)])) lines.push(line);
+  for (const line of table('Images removed', ['Name'], images.removed, (image) => [text(image.name)])) lines.push(line);
   return `${lines.join('\n')}\n`;
 }

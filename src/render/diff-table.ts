@@ -66,7 +66,9 @@ export function renderDiffTable(diff: DiffResult): string {
       ...images.added.map((image) => ({ change: 'added', ...image, cells: [cell(image.name, MAX_NAME_LENGTH)] })),
       ...images.removed.map((image) => ({ change: 'removed', ...image, cells: [cell(image.name, MAX_NAME_LENGTH)] })),
     ];
-    lines.push(...section(`Images (${count(rows.length, 'change')})`, ['Name'], rows), '');
+    // Loops, not push(...): a spread of a large diff's lines overflows the call stack.
+    for (const line of section(`Images (${count(rows.length, 'change')})`, ['Name'], rows)) lines.push(line);
+    lines.push('');
   }
   if (findings.new.length + findings.changed.length + findings.fixed.length > 0) {
     const suppressed = (finding: { suppressed?: unknown }): string => (finding.suppressed ? ' (suppressed)' : '');
@@ -75,7 +77,8 @@ export function renderDiffTable(diff: DiffResult): string {
       ...findings.changed.map((finding) => ({ change: 'changed', ...finding, cells: [cell(finding.ruleId), `${finding.previousSeverity} -> ${finding.severity}${suppressed(finding)}`] })),
       ...findings.fixed.map((finding) => ({ change: 'fixed', ...finding, cells: [cell(finding.ruleId), finding.severity] })),
     ];
-    lines.push(...section(`Findings (${count(rows.length, 'change')})`, ['Rule', 'Severity'], rows), '');
+    for (const line of section(`Findings (${count(rows.length, 'change')})`, ['Rule', 'Severity'], rows)) lines.push(line);
+    lines.push('');
   }
   lines.push(diffTotals(diff));
   return `${lines.join('\n')}\n`;

@@ -135,7 +135,8 @@ export class TableRenderer implements ReportRenderer {
     const paint = new Chalk({ level: this.options.color ? 1 : 0 });
     const lines: string[] = [];
     if (this.rows.length === 0) lines.push(report.summary.complete ? 'No images matched.' : 'No images were read.');
-    else lines.push(...this.renderRows(paint));
+    // A loop, not push(...): a spread of 100,000 rows' lines overflows the call stack.
+    else for (const line of this.renderRows(paint)) lines.push(line);
     if (this.anyDefaultedBoot) lines.push(DEFAULT_LEGEND);
     lines.push(summaryLine(report, paint));
     return `${lines.join('\n')}\n`;
