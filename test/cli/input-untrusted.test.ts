@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { schemaErrors } from '../helpers/schema.js';
+import { anEc2Image } from '../helpers/builders.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // An --input document is as hostile as anything AWS sends: these run the built CLI on small files.
@@ -19,22 +20,6 @@ function saved(...images: Record<string, unknown>[]): string {
   return path;
 }
 
-/** An image as `aws ec2 describe-images` prints it, ready for IMDSv2 and booting UEFI. */
-function anEc2Image(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ImageId: 'ami-0abc1234',
-    Name: 'web-2026.11.0',
-    OwnerId: '111122223333',
-    Public: false,
-    Architecture: 'x86_64',
-    State: 'available',
-    CreationDate: '2026-11-01T00:00:00.000Z',
-    ImdsSupport: 'v2.0',
-    BootMode: 'uefi',
-    Tags: [{ Key: 'Team', Value: 'web' }],
-    ...overrides,
-  };
-}
 
 // Terminal controls a hostile file could carry: C0 but tab and newline, DEL, C1, bidi overrides.
 // eslint-disable-next-line no-control-regex

@@ -23,3 +23,20 @@ export function anImage(overrides: Partial<ImageRecord> = {}): ImageRecord {
 }
 
 export const NOW = new Date('2026-11-27T12:00:00.000Z');
+
+/** An image as `aws ec2 describe-images` prints it, ready for IMDSv2 and booting UEFI; pass only what the test is about. */
+export function anEc2Image(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ImageId: 'ami-0abc1234',
+    Name: 'web-2026.11.0',
+    OwnerId: '111122223333',
+    Public: false,
+    Architecture: 'x86_64',
+    State: 'available',
+    CreationDate: '2026-11-01T00:00:00.000Z',
+    ImdsSupport: 'v2.0',
+    BootMode: 'uefi',
+    Tags: [{ Key: 'Team', Value: 'web' }],
+    ...overrides,
+  };
+}

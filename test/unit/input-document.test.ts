@@ -2,23 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { parseImagesDocument } from '../../src/input/read-images-document.js';
-
-/** A plausible image as `aws ec2 describe-images` prints it; pass only what the test is about. */
-function anEc2Image(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ImageId: 'ami-0abc1234',
-    Name: 'web-2026.11.0',
-    OwnerId: '111122223333',
-    Public: false,
-    Architecture: 'x86_64',
-    State: 'available',
-    CreationDate: '2026-11-01T00:00:00.000Z',
-    ImdsSupport: 'v2.0',
-    BootMode: 'uefi',
-    Tags: [{ Key: 'Team', Value: 'web' }],
-    ...overrides,
-  };
-}
+import { anEc2Image } from '../helpers/builders.js';
 
 const documentOf = (...images: unknown[]): string => JSON.stringify({ Images: images });
 
