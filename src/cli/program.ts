@@ -6,6 +6,7 @@ export const EXIT_CODES_HELP = `
 Exit codes:
   0  the scan was complete and no finding reached --fail-on
   1  the scan was complete and at least one finding reached --fail-on
+       (suppressed findings, and with --baseline unchanged ones, do not count)
   2  usage or configuration error (bad option, bad --filter or --input, no region, no credentials)
   3  the scan was incomplete (a region or an image could not be read), or ami-audit failed
        (including a report that could not be written)
