@@ -1,11 +1,11 @@
-import { EXIT, gate } from '../core/policy.js';
-import { Suppressor, type SuppressionReport } from '../core/suppressions.js';
 import { Baseline } from '../core/baseline.js';
-import { readIgnoreFile } from '../input/read-ignore-file.js';
-import { readReport } from '../input/read-report.js';
+import { EXIT, gate } from '../core/policy.js';
 import { scanDocument } from '../core/scan-document.js';
+import { Suppressor, type SuppressionReport } from '../core/suppressions.js';
 import type { ScanError } from '../core/types.js';
+import { readIgnoreFile } from '../input/read-ignore-file.js';
 import { readImagesDocument } from '../input/read-images-document.js';
+import { readReport } from '../input/read-report.js';
 import type { RenderContext, ScanReport, ToolInfo } from '../render/index.js';
 import { terminalSafe } from '../render/sanitize.js';
 import { errorLines } from './error-lines.js';
@@ -17,6 +17,12 @@ import { validateScanOptions, type ScanSettings } from './validate-options.js';
 /** Runs `ami-audit scan` and returns its exit status. Usage errors are thrown as `AmiAuditError`. */
 export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): Promise<number> {
   const settings = validateScanOptions(raw, io.env);
+  // Files the scan reads come before the files it writes: a bad ignore file or baseline leaves no empty report behind.
+  const ignoreFile = await readIgnoreFile(settings.ignoreFile, process.cwd());
+  const comparisons: Comparisons = {
+    ...(ignoreFile ? { suppressor: new Suppressor(ignoreFile.entries, new Date()) } : {}),
+    ...(settings.baseline !== undefined ? { baseline: await readBaseline(settings.baseline, io, settings.quiet) } : {}),
+  };
   const width = (io.stdout as { columns?: number }).columns;
   const context: RenderContext = { tool, color: shouldColor(settings.colorAllowed, io), includeSuppressed: settings.sarifIncludeSuppressed, ...(io.stdout.isTTY && width ? { width } : {}) };
   // Files are plain text: no colour and no terminal width.
@@ -26,11 +32,6 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
     ...settings.reports.map((report) => fileSink(report.format, report.path, fileContext, `--report ${report.format}=${report.path}`)),
     ...(settings.stepSummary ? [fileSink('markdown', settings.stepSummary, fileContext, '--step-summary', true)] : []),
   ]);
-  const ignoreFile = await readIgnoreFile(settings.ignoreFile, process.cwd());
-  const comparisons: Comparisons = {
-    ...(ignoreFile ? { suppressor: new Suppressor(ignoreFile.entries, new Date()) } : {}),
-    ...(settings.baseline !== undefined ? { baseline: await readBaseline(settings.baseline, io, settings.quiet) } : {}),
-  };
   let report: ScanReport;
   try {
     // A saved document needs no AWS call: the SDK is loaded only for a live scan.
