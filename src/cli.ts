@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { exitOnOutputError } from './cli/output-errors.js';
+import { EXIT } from './core/policy.js';
 import type { RawScanOptions } from './cli/options.js';
 import { buildProgram } from './cli/program.js';
 import type { RawDiffOptions } from './cli/run-diff.js';
@@ -9,8 +10,6 @@ import type { CliIo } from './cli/terminal.js';
 import { isAmiAuditError } from './errors.js';
 import { terminalSafe } from './render/sanitize.js';
 
-const EXIT_USAGE = 2;
-const EXIT_FAILED = 3;
 
 /** The package version, read from the package.json that ships beside `dist/`. */
 function packageVersion(): string {
@@ -49,19 +48,19 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version end with 0; a usage error with 2 (commander's own 1 would read as "findings").
       const informational = ['commander.helpDisplayed', 'commander.version'].includes(error.code);
-      return informational ? 0 : EXIT_USAGE;
+      return informational ? 0 : EXIT.usage;
     }
     // Messages and stacks quote what they were given (a path, a JSON parse error, an AWS answer), so
     // everything goes through the one sanitiser: no escape sequence, no credential reaches stderr.
     if (isAmiAuditError(error)) {
       io.stderr.write(`ami-audit: error: ${terminalSafe(error.message)}\n`);
       if (debug && error.cause instanceof Error) io.stderr.write(`${terminalSafe(String(error.cause.stack), { keepLineBreaks: true })}\n`);
-      return error.code === 'Internal' ? EXIT_FAILED : EXIT_USAGE;
+      return error.code === 'Internal' ? EXIT.incomplete : EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`ami-audit: internal error: ${terminalSafe(message.split('\n', 1)[0]!)}${debug ? '' : ' (run again with --debug for the stack)'}\n`);
     if (debug && error instanceof Error) io.stderr.write(`${terminalSafe(String(error.stack), { keepLineBreaks: true })}\n`);
-    return EXIT_FAILED;
+    return EXIT.incomplete;
   }
 }
 
