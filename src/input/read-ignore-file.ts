@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { RULES } from '../core/rules.js';
 import type { SuppressionEntry } from '../core/suppressions.js';
@@ -19,11 +20,13 @@ const KEYS = new Set<string>(['rule', ...MATCHERS, 'reason', 'expires']);
  * reason or with an unreadable date is kept: the suppressor fails it closed and reports it.
  */
 export async function readIgnoreFile(path: string | undefined, cwd: string): Promise<{ path: string; entries: SuppressionEntry[] } | undefined> {
-  const chosen = path ?? (existsSync(`${cwd}/${DEFAULT_IGNORE_FILE}`) ? DEFAULT_IGNORE_FILE : undefined);
-  if (chosen === undefined) return undefined;
+  const defaultFile = join(cwd, DEFAULT_IGNORE_FILE);
+  if (path === undefined && !existsSync(defaultFile)) return undefined;
+  // Messages name the file as the user would: the path given, or the default file's own name.
+  const chosen = path ?? DEFAULT_IGNORE_FILE;
   let text: string;
   try {
-    text = await readFile(chosen === DEFAULT_IGNORE_FILE && path === undefined ? `${cwd}/${DEFAULT_IGNORE_FILE}` : chosen, 'utf8');
+    text = await readFile(path ?? defaultFile, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new AmiAuditError('InvalidInput', `Cannot read --ignore-file ${chosen}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`, { cause: error });

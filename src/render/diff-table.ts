@@ -1,16 +1,10 @@
-import Table from 'cli-table3';
 import type { DiffResult } from '../core/diff.js';
 import { count, diffTotals, isEmptyDiff } from './diff-summary.js';
+import { drawChunkedTable } from './chunked-table.js';
 import { stripControlSequences } from './sanitize.js';
 
 /** Longest image name shown before it is cut with an ellipsis. */
 const MAX_NAME_LENGTH = 48;
-/**
- * Rows laid out by one cli-table3 table: its layout compares every cell with every earlier one, so
- * one table of a large diff would be quadratic (see render/table.ts); tables of this many rows with
- * the column widths fixed once are drawn as one.
- */
-const ROWS_PER_CHUNK = 50;
 
 interface Row {
   change: string;
@@ -27,20 +21,12 @@ function cell(text: string | null, maxLength = Number.POSITIVE_INFINITY): string
   return safe.length > maxLength ? `${safe.slice(0, maxLength - 1)}…` : safe;
 }
 
-/** Draws rows as one table, in chunks that share fixed column widths (see ROWS_PER_CHUNK). */
+/** Draws rows as one table, its column widths fitted to the widest cell of each column. */
 function drawTable(head: string[], rows: string[][]): string[] {
-  const colWidths = head.map((header, index) => Math.max(header.length, ...rows.map((row) => row[index]!.length)) + 2);
-  const lines: string[] = [];
-  const chunks = Math.ceil(rows.length / ROWS_PER_CHUNK);
-  for (let chunk = 0; chunk < chunks; chunk += 1) {
-    const first = chunk === 0;
-    const last = chunk === chunks - 1;
-    const table = new Table({ ...(first ? { head } : {}), colWidths, style: { head: [], border: [], compact: true } });
-    table.push(...rows.slice(chunk * ROWS_PER_CHUNK, (chunk + 1) * ROWS_PER_CHUNK));
-    const drawn = table.toString().split('\n');
-    lines.push(...drawn.slice(first ? 0 : 1, last ? drawn.length : -1));
-  }
-  return lines;
+  // Loops, not Math.max(...): a spread of a large diff's rows overflows the call stack.
+  const colWidths = head.map((header) => header.length);
+  for (const row of rows) row.forEach((text, index) => (colWidths[index] = Math.max(colWidths[index]!, text.length)));
+  return drawChunkedTable({ head, colWidths: colWidths.map((width) => width + 2), style: { head: [], border: [] } }, rows, (row) => row);
 }
 
 /** Returns the rows as a table, with the account and region columns only when some row has one. */

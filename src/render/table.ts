@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import type { ClassifiedImage, Readiness, ScanResult, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
+import { drawChunkedTable } from './chunked-table.js';
 import { renderWhole, type OutputFormatSpec, type ReportRenderer, type ScanReport } from './renderer.js';
 import { stripControlSequences } from './sanitize.js';
 
@@ -19,13 +19,6 @@ const MIN_NAME_LENGTH = 12;
 /** A name cut shorter than this reads badly: the table stacks columns first. */
 const COMFORTABLE_NAME_LENGTH = 24;
 const DEFAULT_NAME_LENGTH = 48;
-/**
- * Rows laid out by one cli-table3 table. Its layout compares every cell with every earlier one, so one
- * table of every image is quadratic (20,000 rows took 55 s); tables of 50 rows with the column
- * widths fixed once cost the same per row at any size, and read as one table once their inner
- * borders are dropped.
- */
-const ROWS_PER_CHUNK = 50;
 
 /** Marks a boot mode the AMI leaves to the architecture; the legend under the table says so. */
 const DEFAULT_MARK = '*';
@@ -145,24 +138,11 @@ export class TableRenderer implements ReportRenderer {
   private renderRows(paint: ChalkInstance): string[] {
     const layout = chooseLayout(this.rows, this.anyAccount, this.options);
     const lines = layout.caption ? [layout.caption] : [];
-    const style = { head: this.options.color ? ['bold'] : [], border: this.options.color ? ['grey'] : [], compact: true };
+    const head = layout.columns.map((column) => column.fields.map((field) => FIELDS[field].header).join('\n'));
+    const style = { head: this.options.color ? ['bold'] : [], border: this.options.color ? ['grey'] : [] };
     const colWidths = layout.columns.map((column) => column.width + 2);
-    const chunks = Math.ceil(this.rows.length / ROWS_PER_CHUNK);
-    for (let chunk = 0; chunk < chunks; chunk += 1) {
-      const first = chunk === 0;
-      const last = chunk === chunks - 1;
-      const table = new Table({
-        ...(first ? { head: layout.columns.map((column) => column.fields.map((field) => FIELDS[field].header).join('\n')) } : {}),
-        colWidths,
-        style,
-      });
-      for (const row of this.rows.slice(chunk * ROWS_PER_CHUNK, (chunk + 1) * ROWS_PER_CHUNK)) {
-        table.push(layout.columns.map((column) => cellText(column.fields, row, paint, layout.nameWidth)));
-      }
-      const drawn = table.toString().split('\n');
-      // Inner chunks lose the borders that would close and reopen the table between them.
-      lines.push(...drawn.slice(first ? 0 : 1, last ? drawn.length : -1));
-    }
+    const drawn = drawChunkedTable({ head, colWidths, style }, this.rows, (row) => layout.columns.map((column) => cellText(column.fields, row, paint, layout.nameWidth)));
+    for (const line of drawn) lines.push(line);
     return lines;
   }
 }
