@@ -6,6 +6,7 @@ import { reportCall, type ApiCallListener, type AwsClientSettings } from './clie
 import { describeAwsError } from './describe-aws-error.js';
 import type { AccountPort, RegionInfo } from '../core/ports.js';
 import { createEc2Client, SdkEc2Port, type Credentials } from './ec2-sdk.js';
+import { createCloudWatchClient, SdkFleetPort } from './fleet-sdk.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** Who to scan as: profiles, roles to assume, or the SDK's default chain. */
@@ -80,6 +81,13 @@ class SdkAccountPort implements AccountPort {
     const ceiling = shape ? new TokenBucket(shape) : undefined;
     const attributeClient = this.track(createEc2Client(this.settings, region, this.credentials, { stop, ...(ceiling ? { ceiling } : {}) }));
     return new SdkEc2Port(client, { region, ...this.callContext(), ...(this.onCall ? { onCall: this.onCall } : {}), attributeClient });
+  }
+
+  fleet(region: string): SdkFleetPort {
+    const stop = this.stop.signal;
+    const ec2 = this.track(createEc2Client(this.settings, region, this.credentials, { stop }));
+    const cloudWatch = this.track(createCloudWatchClient(this.settings, region, this.credentials, stop));
+    return new SdkFleetPort(ec2, cloudWatch, { region, ...this.callContext(), ...(this.onCall ? { onCall: this.onCall } : {}) });
   }
 
   destroy(): void {

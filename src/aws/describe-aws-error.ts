@@ -7,6 +7,8 @@ export interface CallContext {
   action: string;
   region: string;
   imageId?: string;
+  /** The service of the action, for the IAM permission a refusal names (default `ec2`). */
+  service?: 'ec2' | 'cloudwatch' | 'sts' | 'organizations';
   endpoint?: string;
   /** The client's `--max-attempts`: tells a spent attempt limit from a spent SDK retry quota. */
   maxAttempts?: number;
@@ -25,6 +27,8 @@ const QUERY_ERRORS = new Set(['InvalidParameterValue', 'InvalidParameterCombinat
 const THROTTLING_ERRORS = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 const TIMEOUT_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'AbortError', 'ETIMEDOUT']);
 const LOCAL_TIMEOUTS = new Set(['TimeoutError', 'AbortError', 'ETIMEDOUT']);
+
+const SERVICE_NAMES = { ec2: 'EC2', cloudwatch: 'CloudWatch', sts: 'STS', organizations: 'Organizations' } as const;
 
 /**
  * Returns the error a failed SDK call stands for: an `AmiAuditError` when the fix is in the user's
@@ -80,7 +84,7 @@ export function describeAwsError(error: unknown, context: CallContext): AmiAudit
   if (awsCode === 'UnauthorizedOperation' || awsCode === 'AccessDenied' || awsCode === 'AccessDeniedException') {
     return scanError(
       'AccessDenied',
-      `Not authorized to call ${context.action} in ${where}: grant the IAM permission ec2:${context.action}`,
+      `Not authorized to call ${context.action} in ${where}: grant the IAM permission ${context.service ?? 'ec2'}:${context.action}`,
     );
   }
   if (awsCode === 'OptInRequired') {
@@ -111,7 +115,7 @@ export function describeAwsError(error: unknown, context: CallContext): AmiAudit
     return scanError('ServiceError', `${context.action} in ${where} failed${retried ? stoppedAfter : ''} with ${awsCode} (HTTP ${status})`);
   }
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|socket hang up/.test(`${awsCode} ${awsMessage}`)) {
-    return scanError('NetworkError', `Could not reach EC2 for ${context.action} in ${context.region}${context.endpoint ? ` at ${redactUrl(context.endpoint)}` : ''}${stoppedAfter}: ${awsMessage}`);
+    return scanError('NetworkError', `Could not reach ${SERVICE_NAMES[context.service ?? 'ec2']} for ${context.action} in ${context.region}${context.endpoint ? ` at ${redactUrl(context.endpoint)}` : ''}${stoppedAfter}: ${awsMessage}`);
   }
   return scanError('AwsError', `${context.action} in ${where} failed: ${awsCode}: ${awsMessage}`);
 }

@@ -29,6 +29,8 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'what', flags: '--input <file>', description: 'classify a saved "aws ec2 describe-images" JSON document (- for stdin) instead of calling AWS' },
   { group: 'checks', flags: '--checks <names...>', description: 'checks to run: imds, tpm, boot, lifecycle, consistency, secure-boot, sharing', defaultValue: ['imds', 'tpm', 'boot', 'lifecycle', 'consistency'] },
   { group: 'checks', flags: '--attributes <names...>', description: 'also read these attributes with DescribeImageAttribute, one call per image each (e.g. imdsSupport,bootMode,tpmSupport to verify DescribeImages)' },
+  { group: 'checks', flags: '--fleet', description: 'also read what launches really get and who runs each image: the account\'s instance metadata defaults, the instances launched from it, and the $Latest and $Default launch templates that launch it (adds the fleet check; a few calls per region)' },
+  { group: 'checks', flags: '--evidence [days]', description: 'also read CloudWatch\'s MetadataNoToken metrics of those instances over the last <days> days (1-455; 14 when no number is given) to tell images that still call IMDSv1 from those safe to flag (implies --fleet; adds the evidence check)' },
   { group: 'checks', flags: '--concurrency <n>', description: 'most DescribeImageAttribute calls in flight per region (1-100)', defaultValue: 10 },
   { group: 'checks', flags: '--attribute-rate <spec>', description: 'a ceiling on DescribeImageAttribute calls per region, as <burst>:<per-second> (e.g. 50:10 to leave part of EC2\'s 100:20 to other callers), or off; below it the pace adapts to what EC2 grants', defaultValue: 'off' },
   { group: 'checks', flags: '--region-concurrency <n>', description: 'most regions scanned at once (1-32)', defaultValue: 4 },
@@ -65,6 +67,9 @@ export interface RawScanOptions {
   input?: string;
   checks: string[];
   attributes?: string[];
+  fleet?: boolean;
+  /** `true` when given without a number. */
+  evidence?: boolean | string;
   concurrency: string | number;
   regionConcurrency: string | number;
   attributeRate: string;

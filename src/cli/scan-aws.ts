@@ -70,6 +70,7 @@ export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<R
         query: settings.query,
         checks: settings.checks,
         attributes: settings.attributes,
+        ...(settings.evidenceDays !== undefined ? { evidenceDays: settings.evidenceDays } : {}),
         concurrency: settings.concurrency,
         regionConcurrency: settings.regionConcurrency,
         ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),

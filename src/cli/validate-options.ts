@@ -1,6 +1,7 @@
 import type { ImageQuery } from '../core/ports.js';
 import { parseFilter } from '../core/filter-shorthand.js';
 import type { FailOn } from '../core/policy.js';
+import { DEFAULT_EVIDENCE_DAYS } from '../core/fleet/evidence.js';
 import { CHECK_NAMES, type CheckName } from '../core/rules.js';
 import { closestRegion, isRegionShaped } from '../core/region-names.js';
 import { isSeverity } from '../core/severity.js';
@@ -25,6 +26,8 @@ export interface ScanSettings {
   input?: string;
   checks: CheckName[];
   attributes: ImageAttributeName[];
+  /** Days of CloudWatch metrics the evidence check reads. */
+  evidenceDays?: number;
   concurrency: number;
   regionConcurrency: number;
   /** A ceiling on `DescribeImageAttribute` calls per region; undefined (the default) when there is none. */
@@ -51,6 +54,9 @@ export interface ScanSettings {
   debug: boolean;
 }
 
+/** CloudWatch keeps hourly datapoints for 455 days (15 months): a longer window would read nothing more. */
+const MAX_EVIDENCE_DAYS = 455;
+
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
 /** EC2 image ids: `ami-` and 8 or 17 lower-case hex digits; anything else EC2 answers InvalidAMIID.Malformed. */
 const IMAGE_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -58,6 +64,10 @@ const IMAGE_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** Returns validated settings, or throws a usage error that names the option and the fix. */
 export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv): ScanSettings {
   const checks = oneOfEach(splitList(raw.checks), CHECK_NAMES, '--checks');
+  const evidenceDays = raw.evidence === undefined || raw.evidence === false ? undefined : raw.evidence === true ? DEFAULT_EVIDENCE_DAYS : integerIn(raw.evidence, 1, MAX_EVIDENCE_DAYS, '--evidence');
+  // --evidence reads the instances --fleet lists: it brings both checks.
+  if ((raw.fleet === true || evidenceDays !== undefined) && !checks.includes('fleet')) checks.push('fleet');
+  if (evidenceDays !== undefined && !checks.includes('evidence')) checks.push('evidence');
   const attributes = oneOfEach(splitList(raw.attributes), IMAGE_ATTRIBUTES, '--attributes');
   if (attributes.includes('blockDeviceMapping')) {
     usage('--attributes blockDeviceMapping cannot be read: EC2 answers AuthFailure for it by design (the attribute is deprecated), and DescribeImages already returns each image\'s block device mappings; drop it from --attributes');
@@ -85,6 +95,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     },
     checks,
     attributes,
+    ...(checks.includes('evidence') ? { evidenceDays: evidenceDays ?? DEFAULT_EVIDENCE_DAYS } : {}),
     concurrency: integerIn(raw.concurrency, 1, 100, '--concurrency'),
     regionConcurrency: integerIn(raw.regionConcurrency, 1, 32, '--region-concurrency'),
     output,
@@ -111,6 +122,9 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     settings.input = raw.input;
     if (settings.regions === 'all' || settings.profiles.length > 1 || roleArns.length > 0) {
       usage('--input classifies one saved document: --region all, several --profile and --role-arn need AWS');
+    }
+    if (checks.includes('fleet') || checks.includes('evidence')) {
+      usage('--fleet, --evidence and the fleet and evidence checks read instances, launch templates and CloudWatch in AWS: drop them with --input, or scan AWS');
     }
     const needsAws = settings.attributes.length > 0 || checks.some((check) => check === 'secure-boot' || check === 'sharing');
     if (needsAws) usage('--input cannot read attributes with DescribeImageAttribute: drop --attributes and the secure-boot and sharing checks, or scan AWS');

@@ -1,6 +1,7 @@
 import { effectiveBootMode } from './boot-mode.js';
 import type { Baseline } from './baseline.js';
 import type { Suppressor } from './suppressions.js';
+import { imageFleetView, type ImageFleetFacts } from './fleet/image-fleet.js';
 import { RULES, type CheckName, type RuleContext } from './rules.js';
 import type { AttributeFailure, ClassifiedImage, Finding, ImageAttributes, ImageRecord, Readiness } from './types.js';
 
@@ -17,6 +18,8 @@ export interface ClassifyOptions {
 export interface ImageExtras {
   attributes?: ImageAttributes;
   failures?: AttributeFailure[];
+  /** With `--fleet`/`--evidence`: what the region's fleet reads say about the image. */
+  fleet?: ImageFleetFacts;
 }
 
 /**
@@ -42,6 +45,7 @@ export function classify(image: ImageRecord, extras: ImageExtras, options: Class
     uefiData: attributes.uefiData,
     launchPermission: attributes.launchPermission,
     ...(extras.attributes ? { attributes: extras.attributes } : {}),
+    ...(extras.fleet ? { fleet: imageFleetView(imdsSupport, extras.fleet) } : {}),
     now: options.now,
   };
 
@@ -72,6 +76,12 @@ export function classify(image: ImageRecord, extras: ImageExtras, options: Class
     findings,
   };
   if (extras.attributes) classified.attributes = attributesForReport(extras.attributes);
+  if (context.fleet) {
+    classified.effectiveHttpTokens = context.fleet.effectiveHttpTokens;
+    classified.effectiveSource = context.fleet.effectiveSource;
+    classified.usage = context.fleet.usage;
+    if (context.fleet.evidence) classified.evidence = context.fleet.evidence;
+  }
   return classified;
 }
 

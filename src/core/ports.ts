@@ -1,3 +1,4 @@
+import type { AccountImdsDefaults, InstanceSummary, LaunchTemplateVersionRecord, MetadataCallSums } from './fleet/types.js';
 import type { ImageAttributeName, ImageAttributes, ImageQuery, ImageRecord, ScanError } from './types.js';
 
 export type { ImageQuery };
@@ -41,4 +42,35 @@ export interface AccountPort {
   listRegions(signal?: AbortSignal): Promise<RegionInfo[]>;
   /** Returns the EC2 port for one region. */
   ec2(region: string): Ec2Port;
+  /** Returns the fleet port for one region: needed only by a scan that reads the fleet view (`--fleet`, `--evidence`). */
+  fleet?(region: string): FleetPort;
+}
+
+/** The time window of an evidence query. */
+export interface MetricWindow {
+  start: Date;
+  end: Date;
+}
+
+/**
+ * The reads of the fleet view, in one region of one account: EC2's metadata defaults, instances and
+ * launch templates, and CloudWatch's IMDS metrics. Failures throw like `Ec2Port`'s.
+ */
+export interface FleetPort {
+  readonly region: string;
+  /** `GetInstanceMetadataDefaults`: the account's defaults (without `accountId`, which the core knows). */
+  metadataDefaults(signal?: AbortSignal): Promise<Omit<AccountImdsDefaults, 'accountId' | 'region'>>;
+  /**
+   * `DescribeInstances` of the instances that are not terminated, page by page (1,000 a call); with
+   * `imageIds` (at most 200, EC2's limit on filter values), only those images' instances.
+   */
+  listInstances(imageIds: readonly string[] | undefined, signal?: AbortSignal): AsyncIterable<InstanceSummary[]>;
+  /** `DescribeLaunchTemplateVersions` of `$Latest` and `$Default` of every launch template, page by page. */
+  listLaunchTemplateVersions(signal?: AbortSignal): AsyncIterable<LaunchTemplateVersionRecord[]>;
+  /**
+   * One `GetMetricData` (following its `NextToken`) for the sums of `MetadataNoToken` and
+   * `MetadataNoTokenRejected` of these instances over the window: at most 250 instances, two queries
+   * each, the 500 queries EC2's CloudWatch allows a call.
+   */
+  metadataCalls(instanceIds: readonly string[], window: MetricWindow, signal?: AbortSignal): Promise<Map<string, MetadataCallSums>>;
 }

@@ -1,4 +1,5 @@
 import { isKnownValue, KNOWN_VALUES, quoteValue, showValue } from './ec2-values.js';
+import type { ImageFleetView } from './fleet/image-fleet.js';
 import type { EffectiveBootMode, ImageAttributeName, ImageAttributes, ImageRecord, LaunchPermission, Severity } from './types.js';
 
 /** What a rule sees of one image. */
@@ -15,6 +16,8 @@ export interface RuleContext {
   launchPermission?: LaunchPermission[];
   /** What `DescribeImageAttribute` said, when it was asked. */
   attributes?: ImageAttributes;
+  /** With `--fleet`/`--evidence`: what launches get, who runs the image, and CloudWatch's evidence. */
+  fleet?: ImageFleetView;
   now: Date;
 }
 
@@ -37,6 +40,8 @@ export const CHECKS = {
   consistency: { attributes: [], description: 'DescribeImageAttribute disagreeing with DescribeImages (only when --attributes reads imdsSupport, bootMode or tpmSupport)' },
   'secure-boot': { attributes: ['uefiData'], description: 'UEFI images without a UEFI variable store (Secure Boot off)' },
   sharing: { attributes: ['launchPermission'], description: 'images that other accounts, organizations or everyone may launch' },
+  fleet: { attributes: [], description: 'launches that allow IMDSv1 through the account\'s metadata defaults or a launch template (--fleet reads them)' },
+  evidence: { attributes: [], description: 'instances launched from the image that still call IMDSv1, from CloudWatch (--evidence reads it)' },
 } as const satisfies Record<string, { attributes: readonly ImageAttributeName[]; description: string }>;
 export type CheckName = keyof typeof CHECKS;
 export const CHECK_NAMES = Object.keys(CHECKS) as CheckName[];
@@ -213,4 +218,49 @@ export const RULES: readonly Rule[] = [
       return { severity: 'info', message: `Launch permission granted to ${grantees.join(', ')}` };
     },
   },
+  {
+    id: 'ACCOUNT_DEFAULT_ALLOWS_V1',
+    check: 'fleet',
+    severity: 'medium',
+    summary: 'ImdsSupport is v2.0, but the account\'s instance metadata defaults set HttpTokens optional, which wins: launches allow IMDSv1.',
+    evaluate: ({ imdsSupport, fleet }) =>
+      imdsSupport === 'v2.0' && fleet?.effectiveSource === 'account-default' && fleet.effectiveHttpTokens === 'optional'
+        ? { severity: 'medium', message: 'ImdsSupport is v2.0, but the account\'s metadata defaults in this region set HttpTokens optional, which wins: plain launches allow IMDSv1' }
+        : undefined,
+  },
+  {
+    id: 'LAUNCH_TEMPLATE_ALLOWS_V1',
+    check: 'fleet',
+    severity: 'medium',
+    summary: 'A launch template ($Latest or $Default version) that launches the image sets HttpTokens optional.',
+    evaluate: ({ fleet }) => {
+      const optional = (fleet?.usage.launchTemplates ?? []).filter((template) => template.httpTokens === 'optional');
+      if (optional.length === 0) return undefined;
+      const named = optional.map(
+        (template) => `${template.id}${template.name ? ` (${template.name})` : ''} version ${template.version}${versionRoles(template)}`,
+      );
+      return { severity: 'medium', message: `Launch template ${named.join(', ')} sets HttpTokens optional: instances it launches allow IMDSv1` };
+    },
+  },
+  {
+    id: 'IMDS_V1_IN_USE',
+    check: 'evidence',
+    severity: 'high',
+    summary: 'Instances launched from the image made IMDSv1 calls in the evidence window (CloudWatch MetadataNoToken): requiring tokens would break them.',
+    evaluate: ({ fleet }) => {
+      const evidence = fleet?.evidence;
+      if (evidence?.verdict !== 'blocked') return undefined;
+      const callers = evidence.instancesCallingV1 ?? [];
+      return {
+        severity: 'high',
+        message: `${evidence.noTokenCalls} IMDSv1 calls in the last ${evidence.windowDays} days from ${callers.join(', ')}: update the software on it to use IMDSv2 before setting ImdsSupport v2.0 or requiring tokens, which would break it`,
+      };
+    },
+  },
 ];
+
+/** Says which of `$Default` and `$Latest` a launch template version is. */
+function versionRoles(template: { isDefault: boolean; isLatest: boolean }): string {
+  const roles = [template.isDefault ? '$Default' : '', template.isLatest ? '$Latest' : ''].filter(Boolean);
+  return roles.length > 0 ? ` (${roles.join(', ')})` : '';
+}

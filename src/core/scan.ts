@@ -1,6 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import type { AccountPort, Ec2Port, ImageQuery } from './ports.js';
+import type { AccountPort, Ec2Port, FleetPort, ImageQuery, MetricWindow } from './ports.js';
+import { readMetadataCalls, readRegionFleet, type FleetSink, type RegionFleet } from './fleet/region-fleet.js';
+import type { ImageFleetFacts } from './fleet/image-fleet.js';
+import { DEFAULT_EVIDENCE_DAYS } from './fleet/evidence.js';
 import { AmiAuditError, isAmiAuditError, toScanError } from '../errors.js';
 import { classify, type ClassifyOptions } from './classify.js';
 import { InOrder } from './in-order.js';
@@ -39,6 +42,17 @@ export interface ScanRequest {
   suppressor?: Suppressor;
   /** The previous report to compare with (`--baseline`); the comparison goes into the summary. */
   baseline?: Baseline;
+  /** Days of CloudWatch metrics the `evidence` check reads (default 14). */
+  evidenceDays?: number;
+}
+
+/** What of the fleet view a request reads: `fleet` for defaults, instances and templates; `evidence` adds CloudWatch. */
+function fleetScope(request: ScanRequest, now: Date): RegionContext['fleet'] {
+  const evidence = request.checks.includes('evidence');
+  if (!evidence && !request.checks.includes('fleet')) return undefined;
+  if (!evidence) return { window: undefined };
+  const days = request.evidenceDays ?? DEFAULT_EVIDENCE_DAYS;
+  return { window: { start: new Date(now.getTime() - days * 86_400_000), end: now }, days };
 }
 
 /** Hooks for callers that follow a scan as it goes: progress lines, streamed output. */
@@ -100,7 +114,8 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
   const attributes = attributesToRead(request.checks, request.attributes);
   const errors: ScanError[] = [];
   const skipped: SkippedRegion[] = [];
-  const counter = new SummaryCounter();
+  const fleet = fleetScope(request, now);
+  const counter = new SummaryCounter(fleet ? { fleet: { evidence: fleet.window !== undefined } } : {});
   const collect = deps.collectImages !== false;
   const deadline = new AbortController();
   // Every call in flight listens to the deadline; Node warns past 10 listeners unless told the bound.
@@ -123,6 +138,9 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
     collect,
     observer: deps.observer,
     imageIds: { found: new Set(), missing: [] },
+    fleet,
+    fleetSink: { recordError, note: (note) => counter.fleet?.addNote(note) },
+    onFleetDefaults: (defaults) => counter.fleet?.addDefaults(defaults),
   };
 
   try {
@@ -166,6 +184,10 @@ interface RegionContext {
   emit(image: ClassifiedImage): void;
   collect: boolean;
   observer: ScanObserver | undefined;
+  /** Set when the fleet view is read; `window` (and `days`) only with the evidence check. */
+  fleet: { window: MetricWindow | undefined; days?: number } | undefined;
+  fleetSink: FleetSink;
+  onFleetDefaults(defaults: NonNullable<RegionFleet['defaults']>): void;
 }
 
 /**
@@ -301,6 +323,9 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
   const pages: Promise<ClassifiedImage[]>[] = [];
   let listed = 0;
   let identity: Identity | undefined;
+  // The fleet reads run alongside the listing: every image of the region waits for the same answers.
+  const fleetReads = context.fleet ? fleetPort(task.account, region) : undefined;
+  const fleet = fleetReads ? readFleetOf(task, fleetReads, context) : undefined;
   // Image ids this region does not hold; recorded once the account id is known.
   const notFound: ScanError[] = [];
   try {
@@ -310,7 +335,8 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
       const accountId = identity.accountId;
       listed += page.length;
       if (context.request.query.imageIds.length > 0) for (const image of page) context.imageIds.found.add(`${accountId ?? task.account.label} ${image.imageId}`);
-      pages.push(classifyPage(port, accountId ? page.map((image) => ({ ...image, accountId })) : page, limitCalls, context, ordered, listed - page.length));
+      const records = accountId ? page.map((image) => ({ ...image, accountId })) : page;
+      pages.push(classifyPage(port, records, limitCalls, context, ordered, listed - page.length, fleet && fleetReads && { fleet, port: fleetReads, accountId }));
       // Attribute reads of a page overlap with listing the next one, but no more than two pages wait,
       // so memory stays bounded however large the region is.
       if (pages.length >= 2) await pages[pages.length - 2];
@@ -336,8 +362,35 @@ async function scanRegion(task: RegionTask, context: RegionContext): Promise<Cla
   const account = identity.accountId ?? task.account.label;
   for (const error of notFound) context.imageIds.missing.push({ account, error: identity.accountId ? { ...error, accountId: identity.accountId } : error });
   const images = (await Promise.all(pages)).flat();
+  // Reads that no page waited for (an empty region) must still end, and report their errors, in the scan.
+  await fleet;
   context.observer?.onRegionDone?.(identity.accountId, region, listed);
   return context.collect ? images : [];
+}
+
+/**
+ * Reads the region's fleet view once its account is known; an account whose credentials failed was
+ * reported already and gets nothing more.
+ */
+async function readFleetOf(task: RegionTask, port: FleetPort, context: RegionContext): Promise<RegionFleet> {
+  const { accountId, failed } = await task.identity;
+  if (failed || context.signal.aborted) return { defaults: null, instancesByImage: null, templatesByImage: null };
+  const fleet = await readRegionFleet(port, { accountId, imageIds: context.request.query.imageIds }, context.fleetSink, context.signal);
+  if (fleet.defaults) context.onFleetDefaults(fleet.defaults);
+  return fleet;
+}
+
+/** Returns the account's fleet port for a region; an account port without one cannot serve `--fleet`. */
+function fleetPort(account: AccountPort, region: string): FleetPort {
+  if (!account.fleet) throw new AmiAuditError('Internal', `Account ${account.label} cannot read the fleet view (its port has no fleet reads)`);
+  return account.fleet(region);
+}
+
+/** A page's way to the fleet view of its region. */
+interface PageFleet {
+  fleet: Promise<RegionFleet>;
+  port: FleetPort;
+  accountId: string | null;
 }
 
 /**
@@ -351,21 +404,59 @@ async function classifyPage(
   context: RegionContext,
   ordered: InOrder<ClassifiedImage>,
   offset: number,
+  pageFleet: PageFleet | undefined,
 ): Promise<ClassifiedImage[]> {
+  const factsOf = pageFleet ? await fleetFactsOf(page, pageFleet, limitCalls, context) : undefined;
+  const extrasOf = (image: ImageRecord) => (factsOf ? { fleet: factsOf(image) } : {});
   if (context.attributes.length === 0) {
     return page.map((image, index) => {
-      const classified = classify(image, {}, context.classifyOptions);
+      const classified = classify(image, extrasOf(image), context.classifyOptions);
       ordered.put(offset + index, classified);
       return classified;
     });
   }
   return Promise.all(
     page.map(async (image, index) => {
-      const classified = classify(image, await readAttributes(port, image, limitCalls, context), context.classifyOptions);
+      const classified = classify(image, { ...(await readAttributes(port, image, limitCalls, context)), ...extrasOf(image) }, context.classifyOptions);
       ordered.put(offset + index, classified);
       return classified;
     }),
   );
+}
+
+/**
+ * Returns, for each image of a page, what its region's fleet reads say of it. With the evidence check,
+ * reads CloudWatch for the instances of the page's images that are not yet `v2.0` (those need no
+ * evidence): 250 instances a call, never one call per instance.
+ */
+async function fleetFactsOf(
+  page: readonly ImageRecord[],
+  pageFleet: PageFleet,
+  limitCalls: ReturnType<typeof pLimit>,
+  context: RegionContext,
+): Promise<(image: ImageRecord) => ImageFleetFacts> {
+  const fleet = await pageFleet.fleet;
+  const window = context.fleet?.window;
+  let metrics: Awaited<ReturnType<typeof readMetadataCalls>> | undefined;
+  if (window && fleet.instancesByImage && !context.signal.aborted) {
+    const ids = page
+      .filter((image) => image.imdsSupport !== 'v2.0')
+      .flatMap((image) => (fleet.instancesByImage!.get(image.imageId) ?? []).map((instance) => instance.instanceId));
+    metrics = await readMetadataCalls(pageFleet.port, ids, window, { accountId: pageFleet.accountId }, context.fleetSink, limitCalls, context.signal);
+  }
+  return (image) => {
+    const instances = fleet.instancesByImage ? (fleet.instancesByImage.get(image.imageId) ?? []) : null;
+    const facts: ImageFleetFacts = {
+      defaults: fleet.defaults,
+      instances,
+      launchTemplates: fleet.templatesByImage ? (fleet.templatesByImage.get(image.imageId) ?? []) : null,
+    };
+    if (window) {
+      const unread = !metrics || (instances ?? []).some((instance) => metrics!.unread.has(instance.instanceId));
+      facts.metrics = { calls: unread ? null : metrics!.calls, windowDays: context.fleet!.days! };
+    }
+    return facts;
+  };
 }
 
 /** Reads every needed attribute of one image; a failure becomes data, never an exception. */

@@ -1,4 +1,5 @@
 import { countsTowardGate, type Baseline } from './baseline.js';
+import { FleetCounter } from './fleet/fleet-summary.js';
 import type { Suppressor } from './suppressions.js';
 import { SEVERITIES, type ClassifiedImage, type ScanError, type Severity, type Summary } from './types.js';
 
@@ -9,8 +10,15 @@ export class SummaryCounter {
   private readonly byReadiness = { ready: 0, 'not-ready': 0, unknown: 0 };
   private readonly bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   private readonly countedBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  /** The fleet view's totals, when the scan reads it. */
+  readonly fleet: FleetCounter | undefined;
+
+  constructor(options: { fleet?: { evidence: boolean } } = {}) {
+    this.fleet = options.fleet ? new FleetCounter(options.fleet.evidence) : undefined;
+  }
 
   add(image: ClassifiedImage): void {
+    this.fleet?.add(image);
     this.images += 1;
     this.byReadiness[image.readiness] += 1;
     for (const finding of image.findings) {
@@ -30,6 +38,7 @@ export class SummaryCounter {
       findings: this.findings,
       complete: errors.length === 0,
       errors: errors.length,
+      ...(this.fleet ? { fleet: this.fleet.summary() } : {}),
     };
   }
 }

@@ -4,6 +4,7 @@
  */
 
 import type { BaselineReport, BaselineState } from './baseline.js';
+import type { EffectiveSource, FleetSummary, HttpTokens, ImageEvidence, ImageUsage } from './fleet/types.js';
 import type { Suppressed, SuppressionReport } from './suppressions.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -108,6 +109,15 @@ export interface ClassifiedImage extends ImageRecord {
   findings: Finding[];
   /** Attributes read with `DescribeImageAttribute`, when any were. */
   attributes?: Record<string, unknown>;
+
+  // The fleet view (`--fleet`, `--evidence`): absent from a scan without it.
+  /** What a plain launch gets: the image's flag under the account's metadata defaults; null when the defaults could not be read. */
+  effectiveHttpTokens?: HttpTokens | null;
+  effectiveSource?: EffectiveSource | null;
+  /** Who runs the image now, and which launch templates launch it. */
+  usage?: ImageUsage;
+  /** With `--evidence`: whether instances launched from it still call IMDSv1. */
+  evidence?: ImageEvidence;
 }
 
 /** Something that kept the scan from being complete. */
@@ -176,6 +186,8 @@ export interface Summary {
   suppressions?: SuppressionReport;
   /** The comparison with `--baseline`, when one was given. */
   baseline?: BaselineReport;
+  /** With `--fleet` or `--evidence`: account defaults, instances that allow IMDSv1, images by evidence verdict. */
+  fleet?: FleetSummary;
 }
 
 export interface ScanResult {

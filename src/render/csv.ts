@@ -22,7 +22,21 @@ const COLUMNS: [header: string, cell: (image: ClassifiedImage) => string | boole
   ['readiness', (image) => image.readiness],
   ['highestSeverity', (image) => highestSeverity(image)],
   ['findings', (image) => image.findings.map((finding) => `${finding.severity} ${finding.ruleId}${finding.suppressed ? ' (suppressed)' : ''}`).join('; ')],
+  // The fleet view (--fleet, --evidence): empty cells for a scan without it, or for what could not be read.
+  ['effectiveHttpTokens', (image) => image.effectiveHttpTokens ?? null],
+  ['effectiveSource', (image) => image.effectiveSource ?? null],
+  ['instances', (image) => count(image.usage?.instances?.total)],
+  ['runningInstances', (image) => count(image.usage?.instances?.running)],
+  ['imdsV1AllowedInstances', (image) => count(image.usage?.instances?.imdsV1Allowed)],
+  ['launchTemplates', (image) => image.usage?.launchTemplates?.map((template) => `${template.id}:${template.version}${template.httpTokens ? `:${template.httpTokens}` : ''}`).join('; ') ?? null],
+  ['evidence', (image) => image.evidence?.verdict ?? null],
+  ['noTokenCalls', (image) => count(image.evidence?.noTokenCalls)],
+  ['rejectedCalls', (image) => count(image.evidence?.rejectedCalls)],
 ];
+
+function count(value: number | undefined): string | null {
+  return value === undefined ? null : String(value);
+}
 
 /**
  * CSV for spreadsheets (RFC 4180, a header row, CRLF line ends), one row per image as it is

@@ -40,9 +40,17 @@ interface TableRow {
   tpm: string;
   readiness: Readiness;
   findings: { severity: Severity; ruleId: string; suppressed: boolean }[];
+  /** With `--fleet`: instances launched from the image, and how many of them allow IMDSv1 ('?' when unread). */
+  instances: string;
+  v1Allowed: string;
+  /** With `--evidence`: the evidence verdict ('?' when unread). */
+  evidence: string;
 }
 
-type FieldName = 'imageId' | 'name' | 'account' | 'region' | 'imds' | 'boot' | 'tpm' | 'verdict' | 'findings';
+type FieldName = 'imageId' | 'name' | 'account' | 'region' | 'imds' | 'boot' | 'tpm' | 'instances' | 'v1Allowed' | 'evidence' | 'verdict' | 'findings';
+/** The fleet view's columns: shown only when the scan read it. */
+const FLEET_FIELDS: readonly FieldName[] = ['instances', 'v1Allowed'];
+const EVIDENCE_FIELDS: readonly FieldName[] = ['evidence'];
 
 /** One thing the table shows of an image: a header, plain lines to measure, painted lines to print. */
 interface Field {
@@ -59,6 +67,13 @@ const FIELDS: Record<FieldName, Field> = {
   imds: { header: 'IMDS', lines: (row) => [row.imds] },
   boot: { header: 'Boot', lines: (row) => [row.boot] },
   tpm: { header: 'TPM', lines: (row) => [row.tpm] },
+  instances: { header: 'Instances', lines: (row) => [row.instances] },
+  v1Allowed: { header: 'V1 allowed', lines: (row) => [row.v1Allowed], painted: (row, paint) => [row.v1Allowed !== '0' && row.v1Allowed !== '-' ? paint.yellow(row.v1Allowed) : row.v1Allowed] },
+  evidence: {
+    header: 'Evidence',
+    lines: (row) => [row.evidence],
+    painted: (row, paint) => [row.evidence === 'blocked' ? paint.red.bold(row.evidence) : row.evidence === 'safe-to-flag' ? paint.green(row.evidence) : row.evidence],
+  },
   verdict: {
     header: 'Verdict',
     lines: (row) => [READINESS_LABEL[row.readiness]],
@@ -81,11 +96,11 @@ const FIELDS: Record<FieldName, Field> = {
  * table instead), from the second layout on.
  */
 const LAYOUTS: FieldName[][][] = [
-  [['imageId'], ['name'], ['account'], ['region'], ['imds'], ['boot'], ['tpm'], ['verdict'], ['findings']],
-  [['imageId'], ['name'], ['account'], ['region'], ['imds'], ['boot'], ['tpm'], ['verdict'], ['findings']],
-  [['imageId'], ['name'], ['account', 'region'], ['imds'], ['boot'], ['tpm'], ['verdict', 'findings']],
-  [['imageId'], ['name'], ['account', 'region'], ['imds', 'boot', 'tpm'], ['verdict', 'findings']],
-  [['imageId', 'name'], ['account', 'region'], ['imds', 'boot', 'tpm'], ['verdict', 'findings']],
+  [['imageId'], ['name'], ['account'], ['region'], ['imds'], ['boot'], ['tpm'], ['instances'], ['v1Allowed'], ['evidence'], ['verdict'], ['findings']],
+  [['imageId'], ['name'], ['account'], ['region'], ['imds'], ['boot'], ['tpm'], ['instances'], ['v1Allowed'], ['evidence'], ['verdict'], ['findings']],
+  [['imageId'], ['name'], ['account', 'region'], ['imds'], ['boot'], ['tpm'], ['instances', 'v1Allowed'], ['evidence'], ['verdict', 'findings']],
+  [['imageId'], ['name'], ['account', 'region'], ['imds', 'boot', 'tpm'], ['instances', 'v1Allowed', 'evidence'], ['verdict', 'findings']],
+  [['imageId', 'name'], ['account', 'region'], ['imds', 'boot', 'tpm'], ['instances', 'v1Allowed', 'evidence'], ['verdict', 'findings']],
 ];
 
 /**
@@ -96,6 +111,8 @@ export class TableRenderer implements ReportRenderer {
   private readonly rows: TableRow[] = [];
   private anyAccount = false;
   private anyDefaultedBoot = false;
+  private anyFleet = false;
+  private anyEvidence = false;
 
   constructor(private readonly options: TableOptions) {}
 
@@ -106,6 +123,9 @@ export class TableRenderer implements ReportRenderer {
   image(image: ClassifiedImage): string {
     if (image.accountId !== null) this.anyAccount = true;
     if (image.bootMode === null) this.anyDefaultedBoot = true;
+    if (image.usage) this.anyFleet = true;
+    if (image.evidence) this.anyEvidence = true;
+    const instances = image.usage?.instances;
     this.rows.push({
       imageId: stripControlSequences(image.imageId),
       name: stripControlSequences(image.name ?? '-'),
@@ -116,6 +136,9 @@ export class TableRenderer implements ReportRenderer {
       tpm: image.tpmSupport === null ? '-' : stripControlSequences(image.tpmSupport),
       readiness: image.readiness,
       findings: image.findings.map((finding) => ({ severity: finding.severity, ruleId: finding.ruleId, suppressed: finding.suppressed !== undefined })),
+      instances: image.usage ? (instances ? `${instances.total}${instances.running < instances.total ? ` (${instances.running} running)` : ''}` : '?') : '-',
+      v1Allowed: image.usage ? (instances ? String(instances.imdsV1Allowed) : '?') : '-',
+      evidence: image.evidence?.verdict ?? (image.usage ? '?' : '-'),
     });
     return '';
   }
@@ -131,12 +154,14 @@ export class TableRenderer implements ReportRenderer {
     // A loop, not push(...): a spread of 100,000 rows' lines overflows the call stack.
     else for (const line of this.renderRows(paint)) lines.push(line);
     if (this.anyDefaultedBoot) lines.push(DEFAULT_LEGEND);
+    for (const line of fleetLines(report)) lines.push(line);
     lines.push(summaryLine(report, paint));
     return `${lines.join('\n')}\n`;
   }
 
   private renderRows(paint: ChalkInstance): string[] {
-    const layout = chooseLayout(this.rows, this.anyAccount, this.options);
+    const hidden = new Set<FieldName>([...(this.anyFleet ? [] : FLEET_FIELDS), ...(this.anyEvidence ? [] : EVIDENCE_FIELDS)]);
+    const layout = chooseLayout(this.rows, this.anyAccount, hidden, this.options);
     const lines = layout.caption ? [layout.caption] : [];
     const head = layout.columns.map((column) => column.fields.map((field) => FIELDS[field].header).join('\n'));
     const style = { head: this.options.color ? ['bold'] : [], border: this.options.color ? ['grey'] : [] };
@@ -154,7 +179,7 @@ interface ChosenLayout {
 }
 
 /** Returns the widest layout that fits the terminal, with the width each column and the name get. */
-function chooseLayout(rows: readonly TableRow[], anyAccount: boolean, options: TableOptions): ChosenLayout {
+function chooseLayout(rows: readonly TableRow[], anyAccount: boolean, absent: ReadonlySet<FieldName>, options: TableOptions): ChosenLayout {
   const naturalName = Math.min(options.maxNameLength ?? DEFAULT_NAME_LENGTH, widestLine(rows, 'name'));
   const widths = new Map<FieldName, number>();
   for (const field of Object.keys(FIELDS) as FieldName[]) widths.set(field, field === 'name' ? naturalName : widestLine(rows, field));
@@ -162,7 +187,7 @@ function chooseLayout(rows: readonly TableRow[], anyAccount: boolean, options: T
 
   let chosen: ChosenLayout | undefined;
   for (const [level, layout] of LAYOUTS.entries()) {
-    const hidden = new Set<FieldName>(anyAccount ? [] : ['account']);
+    const hidden = new Set<FieldName>([...absent, ...(anyAccount ? [] : ['account' as const])]);
     if (level > 0) for (const field of ['account', 'region'] as const) if (constant(field)) hidden.add(field);
     const columns = layout
       .map((fields) => fields.filter((field) => !hidden.has(field)))
@@ -226,6 +251,23 @@ export const tableFormat: OutputFormatSpec = {
 /** Returns the table of a whole result. */
 export function renderTable(result: ScanResult, options: TableOptions): string {
   return renderWhole(new TableRenderer(options), result);
+}
+
+/**
+ * Returns the fleet view's lines under the table: instances that allow IMDSv1, images by evidence
+ * verdict, and the notes (launch templates whose image is an SSM parameter). Empty without `--fleet`.
+ */
+export function fleetLines(report: Pick<ScanReport, 'summary'>): string[] {
+  const fleet = report.summary.fleet;
+  if (!fleet) return [];
+  const { instances } = fleet;
+  const lines = [`Fleet: ${instances.total} instance${instances.total === 1 ? '' : 's'} of these images (${instances.running} running), ${instances.imdsV1Allowed} allow IMDSv1`];
+  if (fleet.byEvidence) {
+    const verdicts = Object.entries(fleet.byEvidence).map(([verdict, count]) => `${count} ${verdict}`);
+    lines.push(`Evidence (CloudWatch MetadataNoToken): ${verdicts.join(', ')}`);
+  }
+  for (const note of fleet.notes) lines.push(`Note: ${stripControlSequences(note.message)}`);
+  return lines;
 }
 
 /** Returns the one-line summary: verdict totals, finding totals, completeness. */
