@@ -76,6 +76,14 @@ export class MarkdownRenderer implements ReportRenderer {
       const { applied, expired, invalid, unused } = summary.suppressions;
       lines.push('', `${applied} finding${applied === 1 ? '' : 's'} suppressed by the ignore file (reported, not counted by the gate); ${expired.length} expired, ${invalid.length} invalid and ${unused.length} unused entr${expired.length + invalid.length + unused.length === 1 ? 'y' : 'ies'}.`);
     }
+    if (summary.fleet) {
+      const { instances, byEvidence } = summary.fleet;
+      lines.push('', '### Fleet', '', `${instances.total} instance${instances.total === 1 ? '' : 's'} launched from these images (${instances.running} running); **${instances.imdsV1Allowed} allow IMDSv1**.`);
+      if (byEvidence) {
+        lines.push('', '| Evidence (CloudWatch) | Images |', '|---|---:|', ...Object.entries(byEvidence).map(([verdict, count]) => `| ${verdict} | ${count} |`));
+      }
+      for (const note of summary.fleet.notes) lines.push('', `Note: ${markdownText(note.message)}`);
+    }
     if (this.listed.length > 0) {
       const showAccount = this.listed.some((image) => image.accountId !== null);
       lines.push('', `### Images that are not ready`, '');
