@@ -13,6 +13,7 @@ import { scan } from '../src/core/scan.js';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.js';
 import { liveMemoryRows, offlineFormatRows } from './formats.js';
 import { throttleRows } from './throttle.js';
+import { fleetRows } from './fleet.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -193,8 +194,12 @@ function printTable(): void {
   console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; latency ${LATENCY_MS} ms; bucket ${BUCKET.capacity} / ${BUCKET.refillPerSecond} per s (EC2's 100 / 20 per s, time × ${TIME_SCALE}) except the throttle rows: real time, latency 10 ms, 20 calls in flight`);
 }
 
-await scanRows();
-rows.push(...(await throttleRows({ quick: QUICK, log })));
-await coldStartRows();
-await memoryRows();
+// `npm run bench -- --only <group>` measures one group of rows: scan, throttle, fleet, coldstart, memory.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const wanted = (group: string) => only === undefined || only === group;
+if (wanted('scan')) await scanRows();
+if (wanted('throttle')) rows.push(...(await throttleRows({ quick: QUICK, log })));
+if (wanted('fleet')) rows.push(...(await fleetRows(log)));
+if (wanted('coldstart')) await coldStartRows();
+if (wanted('memory')) await memoryRows();
 printTable();
