@@ -9,8 +9,11 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { checkLaunchTemplates, normaliseLaunchTemplates, type EstateLaunchTemplate } from './estate-fleet.js';
 import { DEFAULT_REGIONS } from './regions.js';
 import { codePointName, forbiddenXmlCharacter } from './xml.js';
+
+export type { EstateLaunchTemplate, EstateLaunchTemplateVersion, LaunchTemplateMetadataOptions } from './estate-fleet.js';
 
 export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
 
@@ -178,6 +181,8 @@ export interface EstateRegionSpec {
   OptInRequired?: boolean;
   Images?: EstateImage[];
   Instances?: EstateInstance[];
+  /** Served by DescribeLaunchTemplates and DescribeLaunchTemplateVersions to their owner. */
+  LaunchTemplates?: EstateLaunchTemplate[];
 }
 
 /** The richer estate format. */
@@ -232,6 +237,8 @@ export interface RegionState {
   optInRequired: boolean;
   images: EstateImage[];
   instances: EstateInstance[];
+  /** Normalised: OwnerId, DefaultVersionNumber and CreateTime filled, versions newest first. */
+  launchTemplates: EstateLaunchTemplate[];
 }
 
 /** The normalised, validated estate the emulator serves. */
@@ -462,7 +469,7 @@ function makeAccount(spec: EstateAccountSpec, position = 0): Account {
 }
 
 function emptyRegions(): Map<string, RegionState> {
-  return new Map(DEFAULT_REGIONS.map((r) => [r.name, { name: r.name, optInRequired: r.optInRequired, images: [], instances: [] }]));
+  return new Map(DEFAULT_REGIONS.map((r) => [r.name, { name: r.name, optInRequired: r.optInRequired, images: [], instances: [], launchTemplates: [] }]));
 }
 
 function mostCommonOwner(images: EstateImage[]): string | undefined {
@@ -503,7 +510,7 @@ function parsePlain(doc: Record<string, unknown>, options: ParseEstateOptions, s
   checkUniqueIds(images.map((i) => i.ImageId), 'image id', regionName, problems);
   if (problems.length > 0) fail(problems, source);
   const regions = emptyRegions();
-  const region = regions.get(regionName) ?? { name: regionName, optInRequired: false, images: [], instances: [] };
+  const region = regions.get(regionName) ?? { name: regionName, optInRequired: false, images: [], instances: [], launchTemplates: [] };
   region.images = images;
   regions.set(regionName, region);
   const account = makeAccount({ AccountId: accountId });
@@ -564,6 +571,7 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
     if (spec.Instances !== undefined && !Array.isArray(spec.Instances)) problems.push(`Regions.${name}.Instances: must be an array`);
     ((spec.Images ?? []) as unknown[]).forEach((img, i) => checkImage(img, `Regions.${name}.Images[${i}]`, problems));
     ((spec.Instances ?? []) as unknown[]).forEach((inst, i) => checkInstance(inst, `Regions.${name}.Instances[${i}]`, problems));
+    checkLaunchTemplates(spec.LaunchTemplates, `Regions.${name}.LaunchTemplates`, problems);
   }
   if (doc.NotOptedInError !== undefined && doc.NotOptedInError !== 'AuthFailure' && doc.NotOptedInError !== 'OptInRequired') {
     problems.push('NotOptedInError: must be AuthFailure or OptInRequired');
@@ -592,6 +600,8 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
     const known = regions.get(name);
     const images = spec.Images ?? [];
     const instances = spec.Instances ?? [];
+    const launchTemplates = normaliseLaunchTemplates(spec.LaunchTemplates ?? [], defaultAccountId);
+    checkUniqueIds(launchTemplates.map((t) => `${t.LaunchTemplateName} (owner ${t.OwnerId})`), 'launch template name', name, problems);
     for (const img of images) img.OwnerId ??= defaultAccountId;
     checkUniqueIds(images.map((i) => i.ImageId), 'image id', name, problems);
     checkUniqueIds(instances.map((i) => i.InstanceId), 'instance id', name, problems);
@@ -600,6 +610,7 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
       optInRequired: spec.OptInRequired ?? known?.optInRequired ?? false,
       images,
       instances,
+      launchTemplates,
     });
   }
   if (problems.length > 0) fail(problems, source);

@@ -10,7 +10,8 @@ import { parseThrottleSpec } from './token-bucket.js';
 const HELP = `Usage: npm run emulator -- [options]
 
 Serves an EC2-compatible endpoint (DescribeImages, DescribeImageAttribute, DescribeRegions,
-DescribeInstances, GetInstanceMetadataDefaults, ModifyImageAttribute, RegisterImage), STS
+DescribeInstances, DescribeLaunchTemplates, DescribeLaunchTemplateVersions,
+GetInstanceMetadataDefaults, ModifyImageAttribute, RegisterImage), STS
 (GetCallerIdentity, AssumeRole) and Organizations ListAccounts (JSON 1.1) on 127.0.0.1.
 Prints its URL as the first line of stdout.
 

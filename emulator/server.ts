@@ -226,7 +226,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       params: parsed.params,
       estate,
       account,
-      region: region ?? { name: regionName, optInRequired: false, images: [], instances: [] },
+      region: region ?? { name: regionName, optInRequired: false, images: [], instances: [], launchTemplates: [] },
       now: knobs.now !== undefined ? new Date(knobs.now) : new Date(),
       pageSizeCap: knobs.pageSizeCap,
       extraRegions: knobs.extraRegions ?? [],
