@@ -8,6 +8,7 @@ import { DescribeRegions } from './describe-regions.js';
 import { AssumeRole } from './assume-role.js';
 import { GetCallerIdentity } from './get-caller-identity.js';
 import { GetInstanceMetadataDefaults } from './get-instance-metadata-defaults.js';
+import { DescribeLaunchTemplates, DescribeLaunchTemplateVersions } from './launch-templates.js';
 import { ModifyImageAttribute } from './modify-image-attribute.js';
 import { RegisterImage } from './register-image.js';
 
@@ -15,6 +16,8 @@ export const EC2_ACTIONS: Record<string, ActionDefinition> = {
   DescribeImages,
   DescribeImageAttribute,
   DescribeInstances,
+  DescribeLaunchTemplates,
+  DescribeLaunchTemplateVersions,
   DescribeRegions,
   GetInstanceMetadataDefaults,
   ModifyImageAttribute,
