@@ -42,7 +42,9 @@ export async function fixAws(settings: FixSettings, targets: FixTarget[], reques
     // --image-ids without --region are in the one account's own region; a report's images keep theirs.
     const home = accounts[0]!.homeRegion ?? null;
     const placed = settings.from === undefined ? targets.map((target) => ({ ...target, region: target.region ?? home })) : targets;
-    return await runFixPlan({ ...request, targets: placed }, { accounts, confirm });
+    // --timeout counts from the start, a prompt included: it is meant for unattended runs.
+    const signal = settings.timeoutMs !== undefined ? AbortSignal.timeout(settings.timeoutMs) : undefined;
+    return await runFixPlan({ ...request, targets: placed, ...(signal ? { signal } : {}) }, { accounts, confirm });
   } finally {
     for (const account of accounts) account.destroy();
   }

@@ -36,6 +36,7 @@ export const FIX_OPTIONS: FixOptionSpec[] = [
   { flags: '--max-attempts <n>', description: 'attempts per API call for 5xx, network errors and request timeouts (1-50; default: AWS_MAX_ATTEMPTS or 10)' },
   { flags: '--retry-mode <mode>', description: 'how a throttled client waits: adaptive or standard (default: AWS_RETRY_MODE or adaptive)' },
   { flags: '--request-timeout <seconds>', description: 'seconds one API attempt may take', defaultValue: 20 },
+  { flags: '--timeout <seconds>', description: 'seconds the whole run may take; then the calls still waiting (throttled ones wait) stop, and their images fail (exit 3)' },
   { flags: '--verbose', description: 'log each API call on stderr: action, region, duration, attempts (never credentials)' },
   { flags: '--debug', description: 'like --verbose, plus the stack of an error' },
 ];
@@ -58,6 +59,7 @@ export interface RawFixOptions {
   maxAttempts?: string;
   retryMode?: string;
   requestTimeout?: string | number;
+  timeout?: string;
   verbose?: boolean;
   debug?: boolean;
 }
@@ -80,6 +82,7 @@ export interface FixSettings {
   maxAttempts: number;
   retryMode: 'standard' | 'adaptive';
   requestTimeoutMs: number;
+  timeoutMs?: number;
   verbose: boolean;
   debug: boolean;
 }
@@ -128,6 +131,7 @@ export function validateFixOptions(raw: RawFixOptions, env: NodeJS.ProcessEnv): 
     verbose: raw.verbose === true || raw.debug === true,
     debug: raw.debug === true,
   };
+  if (raw.timeout !== undefined) settings.timeoutMs = Math.round(secondsIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
   if (raw.from !== undefined) settings.from = raw.from;
   if (raw.externalId !== undefined) settings.externalId = raw.externalId;
   if (raw.endpointUrl !== undefined) settings.endpointUrl = endpointUrl(raw.endpointUrl);

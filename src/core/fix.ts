@@ -13,6 +13,8 @@ export interface FixRequest extends FixPolicy {
   concurrency: number;
   /** Images of the report that the selection left out, for the summary. */
   notSelected?: number;
+  /** `--timeout`: aborts the calls still waiting (throttled calls wait until it); their images failed. */
+  signal?: AbortSignal;
 }
 
 /** An image that will be flagged once the user confirms: the prompt lists these. */
@@ -80,7 +82,7 @@ export async function runFixPlan(request: FixRequest, deps: FixDeps): Promise<Fi
   });
   if (pending.length === 0) return finish(false);
 
-  const placed = await placeTargets(pending, deps.accounts, results);
+  const placed = await placeTargets(pending, deps.accounts, results, request.signal);
   const groups = groupByAccountAndRegion(placed);
   const limit = pLimit(request.concurrency);
 
@@ -89,7 +91,7 @@ export async function runFixPlan(request: FixRequest, deps: FixDeps): Promise<Fi
   await Promise.all(
     groups.map((group) =>
       limit(async () => {
-        const read = await readImages(group);
+        const read = await readImages(group, request.signal);
         for (const item of group) {
           if (read instanceof Error) {
             results[item.index] = resultFor(item.target, 'failed', `could not read the image again before changing it: ${read.message}`, { accountId: item.accountId });
@@ -118,10 +120,17 @@ export async function runFixPlan(request: FixRequest, deps: FixDeps): Promise<Fi
       limit(async () => {
         const base = { accountId: item.accountId, imdsSupportBefore: item.image.imdsSupport, ...(item.target.verdict === 'blocked' ? { forced: true } : {}) };
         try {
-          await item.account.imageWriter(item.region).setImdsV2(item.target.imageId, dryRun);
+          await item.account.imageWriter(item.region).setImdsV2(item.target.imageId, dryRun, request.signal);
         } catch (error) {
-          if (isAmiAuditError(error)) throw error;
-          const scanError = toScanError(error);
+          // Once writing has begun, every error stays with its image, even a configuration one
+          // (credentials that expired midway): thrown, it would lose the record of what was changed.
+          const scanError = isAmiAuditError(error) ? { code: error.code, message: error.message } : toScanError(error);
+          if (request.signal?.aborted) {
+            // The request may have reached EC2 before the abort: say so, rather than "not changed".
+            const what = dryRun ? 'the dry run was stopped' : 'the write was stopped before EC2 answered: the image may or may not have been changed';
+            results[item.index] = resultFor(withCurrentName(item), 'failed', `--timeout reached: ${what}; check it with "aws ec2 describe-images --image-ids ${item.target.imageId}"`, base);
+            return;
+          }
           // EC2 said no: a missing permission or an image the caller may not change is a refusal, with EC2's reason.
           const refused = scanError.code === 'AccessDenied' || scanError.code === 'AuthFailure';
           results[item.index] = resultFor(withCurrentName(item), refused ? 'refused' : 'failed', scanError.message, base);
@@ -133,7 +142,7 @@ export async function runFixPlan(request: FixRequest, deps: FixDeps): Promise<Fi
     ),
   );
 
-  if (written.length > 0) await readBack(written, results, deps);
+  if (written.length > 0) await readBack(written, results, deps, request.signal);
   return finish(false);
 }
 
@@ -147,11 +156,11 @@ function withCurrentName(item: PlannedFlag): FixTarget {
  * first; a target whose report names an account none of them is, is refused (or fails, when some
  * account could not be identified). `--image-ids` (no account id) go to the first account given.
  */
-async function placeTargets(pending: { index: number; target: FixTarget }[], accounts: readonly FixAccountPort[], results: (FixResult | undefined)[]): Promise<Placed[]> {
+async function placeTargets(pending: { index: number; target: FixTarget }[], accounts: readonly FixAccountPort[], results: (FixResult | undefined)[], signal?: AbortSignal): Promise<Placed[]> {
   const identities = await Promise.all(
     accounts.map(async (account) => {
       try {
-        return { account, accountId: await account.identify() };
+        return { account, accountId: await account.identify(signal) };
       } catch (error) {
         if (isAmiAuditError(error)) throw error;
         return { account, error: toScanError(error).message };
@@ -200,10 +209,10 @@ function chunk<T>(items: T[], size: number): T[][] {
 
 /**
  * Returns the images of one group as EC2 describes them now, by id (a missing id is simply absent),
- * or the error that kept them from being read. Disabled and deprecated images are asked for too, so
+ * or the error that kept them from being read (a configuration error is thrown, unless `afterWrites`). Disabled and deprecated images are asked for too, so
  * that they are refused for their state rather than reported as missing.
  */
-async function readImages(group: Placed[]): Promise<Map<string, CurrentImage> | Error> {
+async function readImages(group: Placed[], signal: AbortSignal | undefined, afterWrites = false): Promise<Map<string, CurrentImage> | Error> {
   const first = group[0]!;
   const query: ImageQuery = {
     owners: [],
@@ -216,13 +225,17 @@ async function readImages(group: Placed[]): Promise<Map<string, CurrentImage> | 
   const images = new Map<string, CurrentImage>();
   try {
     // Ids the region does not hold are passed to the hook and left out; the others are still listed.
-    for await (const page of ec2For(first.account, first.region).listImages(query, undefined, () => undefined)) {
+    for await (const page of ec2For(first.account, first.region).listImages(query, signal, () => undefined)) {
       for (const image of page) {
         images.set(image.imageId, { imageId: image.imageId, name: image.name, ownerId: image.ownerId, public: image.public, state: image.state, imdsSupport: image.imdsSupport });
       }
     }
   } catch (error) {
-    if (isAmiAuditError(error)) throw error;
+    // Before any write a configuration error (no credentials) stops the run; after, it is the image's.
+    if (isAmiAuditError(error)) {
+      if (!afterWrites) throw error;
+      return new Error(error.message);
+    }
     return new Error(toScanError(error).message);
   }
   return images;
@@ -244,7 +257,7 @@ function ec2For(account: FixAccountPort, region: string): Ec2Port {
  * eventually consistent, so an image that does not show the change yet is read again after a wait;
  * one that still does not, or cannot be read, failed (the write was accepted, the result is unknown).
  */
-async function readBack(written: (PlannedFlag & Placed)[], results: (FixResult | undefined)[], deps: FixDeps): Promise<void> {
+async function readBack(written: (PlannedFlag & Placed)[], results: (FixResult | undefined)[], deps: FixDeps, signal?: AbortSignal): Promise<void> {
   const delays = deps.readBackDelaysMs ?? READ_BACK_DELAYS_MS;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   let waiting = written;
@@ -252,7 +265,7 @@ async function readBack(written: (PlannedFlag & Placed)[], results: (FixResult |
   for (let attempt = 0; waiting.length > 0; attempt += 1) {
     const stillWaiting: (PlannedFlag & Placed)[] = [];
     for (const group of groupByAccountAndRegion(waiting) as (PlannedFlag & Placed)[][]) {
-      const read = await readImages(group);
+      const read = await readImages(group, signal, true);
       for (const item of group) {
         const seen = read instanceof Error ? read : (read.get(item.target.imageId)?.imdsSupport ?? null);
         if (seen === IMDS_V2) {
@@ -268,7 +281,7 @@ async function readBack(written: (PlannedFlag & Placed)[], results: (FixResult |
         }
       }
     }
-    if (stillWaiting.length === 0 || attempt >= delays.length) {
+    if (stillWaiting.length === 0 || attempt >= delays.length || signal?.aborted) {
       for (const item of stillWaiting) {
         const seen = lastSeen.get(item.index);
         const reason =

@@ -272,6 +272,14 @@ describe('ami-audit fix: dry runs and refusals (nothing changes)', () => {
     assert.match(verdict.stderr, /^ami-audit: error: .*"evidence\.verdict" must be one of safe-to-flag, not-needed, untested, blocked, got "go"\n$/);
   });
 
+  test('fix --help: the options, the exit codes and examples; the root help lists fix', async () => {
+    const help = await runCli(['fix', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--force-blocked/);
+    assert.match(help.stdout, /Exit codes:\n {2}0 {2}every requested image ended flagged, would-flag \(dry run\) or already v2\.0\n {2}1 /);
+    assert.match((await runCli(['--help'])).stdout, /\n {2}fix \[options\] +Set ImdsSupport=v2\.0 on AMIs/);
+  });
+
   test('usage errors: no image named, --only without --from, --yes without --apply', async () => {
     for (const [args, message] of [
       [[], /pass --image-ids <ids\.\.\.> or --from <report\.json>/],
@@ -367,6 +375,17 @@ describe('ami-audit fix --apply (each test on a fresh emulator)', () => {
       assert.deepEqual(document.results.map((result) => result.action), ['failed', 'already', 'refused']);
       assert.match(resultOf(document, ID.web).reason, /ModifyImageAttribute in us-east-1 \(ami-0f00000000000a001\) failed .*InternalError/);
       assert.equal(imdsInEstate(emulator, ID.web), undefined);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  test('--timeout stops a write that hangs: failed, saying the image may or may not have changed, exit 3', async () => {
+    const emulator = await emulatorFor({ estate: estate(), hangAction: 'ModifyImageAttribute' });
+    try {
+      const run = await fixAgainst(emulator, ['--image-ids', ID.web, '--apply', '--yes', '--timeout', '1', '--output', 'json']);
+      assert.equal(run.code, 3, run.stderr);
+      assert.match(resultOf(documentOf(run), ID.web).reason, /^--timeout reached: the write was stopped before EC2 answered: the image may or may not have been changed/);
     } finally {
       await emulator.close();
     }

@@ -216,4 +216,14 @@ describe('runFixPlan', () => {
     assert.equal(outcome.results[0]!.forced, true);
     assert.match(outcome.results[0]!.reason, /forced with --force-blocked/);
   });
+
+  test('credentials that expire midway: the images written are reported, the rest failed, nothing is thrown', async () => {
+    const account = anAccount([unset(1), unset(2)]);
+    account.onWrite = (imageId) => {
+      if (imageId === id(2)) throw new AmiAuditError('InvalidCredentials', 'AWS rejected the credentials (ExpiredToken)');
+    };
+    const outcome = await runFixPlan(request([byId(1), byId(2)], { apply: true, concurrency: 1 }), deps([account]));
+    assert.deepEqual(outcome.results.map((result) => result.action), ['flagged', 'failed']);
+    assert.match(outcome.results[1]!.reason, /ExpiredToken/);
+  });
 });
