@@ -13,7 +13,7 @@ export function plannedLines(planned: readonly PlannedFlag[]): string[] {
   const lines = [`ami-audit fix --apply will set ImdsSupport=v2.0 on ${planned.length} image${planned.length === 1 ? '' : 's'}:`];
   for (const { target, image, accountId } of planned) {
     const name = image.name ? ` ${terminalSafe(image.name)}` : '';
-    lines.push(`  ${target.imageId}${name} (account ${accountId}, ${terminalSafe(target.region ?? '-')}), ImdsSupport ${terminalSafe(imdsText(image.imdsSupport))}${target.verdict === 'blocked' ? ', BLOCKED in the report' : ''}`);
+    lines.push(`  ${target.imageId}${name} (account ${terminalSafe(accountId)}, ${terminalSafe(target.region ?? '-')}), ImdsSupport ${terminalSafe(imdsText(image.imdsSupport))}${target.verdict === 'blocked' ? ', BLOCKED in the report' : ''}`);
   }
   lines.push(`WARNING: ${IRREVERSIBLE_WARNING}`);
   for (const { target } of planned) if (target.verdict === 'blocked') lines.push(`WARNING: ${target.imageId} is flagged only because of --force-blocked: ${BLOCKED_WARNING}.`);

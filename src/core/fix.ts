@@ -94,7 +94,8 @@ export async function runFixPlan(request: FixRequest, deps: FixDeps): Promise<Fi
         const read = await readImages(group, request.signal);
         for (const item of group) {
           if (read instanceof Error) {
-            results[item.index] = resultFor(item.target, 'failed', `could not read the image again before changing it: ${read.message}`, { accountId: item.accountId });
+            const why = request.signal?.aborted ? '--timeout reached' : read.message;
+            results[item.index] = resultFor(item.target, 'failed', `could not read the image again before changing it (nothing was changed): ${why}`, { accountId: item.accountId });
             continue;
           }
           const decision = decide({ ...item.target, region: item.region }, read.get(item.target.imageId), item.accountId);
@@ -119,6 +120,10 @@ export async function runFixPlan(request: FixRequest, deps: FixDeps): Promise<Fi
     planned.map((item) =>
       limit(async () => {
         const base = { accountId: item.accountId, imdsSupportBefore: item.image.imdsSupport, ...(item.target.verdict === 'blocked' ? { forced: true } : {}) };
+        if (request.signal?.aborted) {
+          results[item.index] = resultFor(withCurrentName(item), 'failed', `--timeout reached before the ${dryRun ? 'dry run' : 'write'} was sent: the image was not changed`, base);
+          return;
+        }
         try {
           await item.account.imageWriter(item.region).setImdsV2(item.target.imageId, dryRun, request.signal);
         } catch (error) {

@@ -205,7 +205,7 @@ describe('runFixPlan', () => {
     account.readError = new AwsCallError({ code: 'Throttled', message: 'DescribeImages in us-east-1 was still throttled' });
     const outcome = await runFixPlan(request([byId(1)], { apply: true }), deps([account]));
     assert.equal(outcome.results[0]!.action, 'failed');
-    assert.match(outcome.results[0]!.reason, /could not read the image again before changing it: DescribeImages in us-east-1 was still throttled/);
+    assert.match(outcome.results[0]!.reason, /could not read the image again before changing it \(nothing was changed\): DescribeImages in us-east-1 was still throttled/);
     assert.deepEqual(account.writes, []);
   });
 
@@ -225,5 +225,14 @@ describe('runFixPlan', () => {
     const outcome = await runFixPlan(request([byId(1), byId(2)], { apply: true, concurrency: 1 }), deps([account]));
     assert.deepEqual(outcome.results.map((result) => result.action), ['flagged', 'failed']);
     assert.match(outcome.results[1]!.reason, /ExpiredToken/);
+  });
+
+  test('a --timeout that has fired before a write: the write is not sent, and the result says the image was not changed', async () => {
+    const account = anAccount([unset(1)]);
+    const controller = new AbortController();
+    const outcome = await runFixPlan(request([byId(1)], { apply: true, signal: controller.signal }), deps([account], { confirm: async () => (controller.abort(), true) }));
+    assert.deepEqual(account.writes, []);
+    assert.equal(outcome.results[0]!.action, 'failed');
+    assert.match(outcome.results[0]!.reason, /--timeout reached before the write was sent: the image was not changed/);
   });
 });
