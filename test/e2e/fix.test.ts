@@ -272,6 +272,16 @@ describe('ami-audit fix: dry runs and refusals (nothing changes)', () => {
     assert.match(verdict.stderr, /^ami-audit: error: .*"evidence\.verdict" must be one of safe-to-flag, not-needed, untested, blocked, got "go"\n$/);
   });
 
+  test('with --from, --image-ids choose among the report\'s images: one that is not in it is a usage error', async () => {
+    const report = reportFile([{ imageId: ID.web, verdict: 'safe-to-flag' }, { imageId: ID.api, verdict: 'safe-to-flag' }]);
+    const chosen = await fixAgainst(emulator, ['--from', report, '--image-ids', ID.api, '--output', 'json']);
+    assert.equal(chosen.code, 0, chosen.stderr);
+    assert.deepEqual(documentOf(chosen).results.map((result) => result.imageId), [ID.api]);
+    const missing = await fixAgainst(emulator, ['--from', report, '--image-ids', ID.done]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^ami-audit: error: --image-ids ami-0f00000000000a003 is not in .*report-\d+\.json: with --from, --image-ids chooses among the report's images\n$/);
+  });
+
   test('fix --help: the options, the exit codes and examples; the root help lists fix', async () => {
     const help = await runCli(['fix', '--help']);
     assert.equal(help.code, 0);
