@@ -1,6 +1,14 @@
 // ModifyImageAttribute: the owner sets ImdsSupport (only `v2.0`, and it cannot be undone),
-// Description, or adds/removes launch permissions. DryRun=true answers DryRunOperation after
-// the same checks and changes nothing. Answers `<return>true</return>`.
+// Description, or adds/removes launch permissions. Answers `<return>true</return>`.
+// Checks, in EC2's order, each one the same with DryRun=true:
+//   1. the caller's IAM permission (the server: Accounts[].DeniedActions → UnauthorizedOperation);
+//   2. the image id (InvalidAMIID.Malformed, or InvalidAMIID.NotFound when the caller cannot see it);
+//   3. ownership: an image the caller can see but does not own (shared with it, or public) answers
+//      AuthFailure "Not authorized for image:<id>", as EC2 does for another owner's image attributes;
+//   4. the values: ImdsSupport takes only `v2.0` (InvalidParameterValue otherwise); setting it on an
+//      image already `v2.0` is accepted and changes nothing;
+//   5. DryRun=true then answers DryRunOperation (HTTP 412) and changes nothing.
+// To make a write fail, use the server's failAction/failError knobs.
 
 import type { EstateImage, EstateLaunchPermission } from '../estate.js';
 import { ACCOUNT_ID } from '../estate.js';

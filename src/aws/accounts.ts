@@ -4,9 +4,10 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { reportCall, type ApiCallListener, type AwsClientSettings } from './client-config.js';
 import { describeAwsError } from './describe-aws-error.js';
-import type { AccountPort, RegionInfo } from '../core/ports.js';
+import type { AccountPort, FixAccountPort, RegionInfo } from '../core/ports.js';
 import { createEc2Client, SdkEc2Port, type Credentials } from './ec2-sdk.js';
 import { createCloudWatchClient, SdkFleetPort } from './fleet-sdk.js';
+import { MUTATING_CALL_BUCKET, SdkImageWriter } from './image-writer-sdk.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** Who to scan as: profiles, roles to assume, or the SDK's default chain. */
@@ -17,9 +18,10 @@ export interface AccountSelection {
 }
 
 /** An account reached through the SDK: one credentials provider, a client per region, all destroyed at the end. */
-class SdkAccountPort implements AccountPort {
+class SdkAccountPort implements AccountPort, FixAccountPort {
   readonly label: string;
   private readonly clients: { destroy(): void }[] = [];
+  private readonly writers = new Map<string, SdkImageWriter>();
   /** Ends the clients' throttle waits once the account is done with, so no timer outlives the scan. */
   private readonly stop = new AbortController();
 
@@ -90,6 +92,16 @@ class SdkAccountPort implements AccountPort {
     return new SdkFleetPort(ec2, cloudWatch, { region, ...this.callContext(), ...(this.onCall ? { onCall: this.onCall } : {}) });
   }
 
+  imageWriter(region: string): SdkImageWriter {
+    // One writer per region: EC2's bucket of mutating calls is per account and region, and so is the ceiling.
+    const existing = this.writers.get(region);
+    if (existing) return existing;
+    const client = this.track(createEc2Client(this.settings, region, this.credentials, { stop: this.stop.signal, ceiling: new TokenBucket(MUTATING_CALL_BUCKET) }));
+    const writer = new SdkImageWriter(client, { region, ...this.callContext(), ...(this.onCall ? { onCall: this.onCall } : {}) });
+    this.writers.set(region, writer);
+    return writer;
+  }
+
   destroy(): void {
     this.stop.abort();
     for (const client of this.clients.splice(0)) client.destroy();
@@ -154,7 +166,7 @@ export function createAccountPorts(
   settings: AwsClientSettings,
   homeRegion: string | ((profile: string | undefined) => string),
   onCall?: ApiCallListener,
-): (AccountPort & { destroy(): void })[] {
+): (AccountPort & FixAccountPort & { destroy(): void })[] {
   const regionOf = typeof homeRegion === 'string' ? () => homeRegion : homeRegion;
   if (selection.roleArns.length > 0) {
     const source = selection.profiles[0];

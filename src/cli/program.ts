@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { SCAN_OPTIONS, type RawScanOptions } from './options.js';
 import type { RawDiffOptions } from './run-diff.js';
+import { FIX_OPTIONS, type RawFixOptions } from './fix-options.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -35,15 +36,41 @@ Examples:
   ami-audit diff baseline.json current.json --output json | jq '.findings.new[] | .imageId + " " + .ruleId'
   ami-audit diff baseline.json current.json --output markdown --fail-on critical >> "$GITHUB_STEP_SUMMARY"`;
 
+export const FIX_HELP = `
+Without --apply every image gets a dry run (ModifyImageAttribute with DryRun): nothing changes.
+With --apply, ImdsSupport=v2.0 is set for good: EC2 cannot unset it (the only way back is a new AMI
+from the snapshots). On a terminal fix lists the images and asks you to type their number; --yes
+confirms in advance (required when stdin is not a terminal).
+
+Each image is read again (DescribeImages) before the change, so a stale report cannot flag the wrong
+thing, and read back after it. An image is refused, with the reason, when it is not owned by the
+caller's account (public images of others included), is not available, or its report verdict is
+blocked (unless --force-blocked); an image already v2.0 is reported as "already".
+
+Exit codes:
+  0  every requested image ended flagged, would-flag (dry run) or already v2.0
+  1  at least one image was refused (and none failed)
+  2  usage error, a --from file that is not an ami-audit report, --apply without a terminal and
+       without --yes, or the confirmation was not given: nothing was changed
+  3  at least one image failed (an AWS error, or a change that did not read back as v2.0)
+
+Examples:
+  ami-audit fix --image-ids ami-0123456789abcdef0 --region eu-west-1
+  ami-audit scan --evidence --output json > report.json
+  ami-audit fix --from report.json --only safe-to-flag
+  ami-audit fix --from report.json --only safe-to-flag --apply --yes --output json`;
+
 /** The commands' actions, passed in so that this module, which `--help` and `--version` load, loads none of them. */
 export interface CommandActions {
   /** Runs `scan` (which loads the AWS SDK). */
   onScan(options: RawScanOptions): Promise<void>;
   /** Runs `diff <old> <new>`. */
   onDiff(oldPath: string, newPath: string, options: RawDiffOptions): Promise<void>;
+  /** Runs `fix` (which loads the AWS SDK). */
+  onFix(options: RawFixOptions): Promise<void>;
 }
 
-/** Returns the commander program with the `scan` and `diff` commands bound to `actions`. */
+/** Returns the commander program with the `scan`, `diff` and `fix` commands bound to `actions`. */
 export function buildProgram(
   version: string,
   actions: CommandActions,
@@ -90,6 +117,19 @@ export function buildProgram(
     .exitOverride()
     .addHelpText('after', DIFF_HELP)
     .action(async (oldPath: string, newPath: string, options: RawDiffOptions) => actions.onDiff(oldPath, newPath, options));
+
+  const fixCommand = program
+    .command('fix')
+    .description('Set ImdsSupport=v2.0 on AMIs (a dry run unless --apply): by id, or the images of a report')
+    .configureOutput({ outputError: (text, write) => write(`ami-audit: ${oneLine(text)} (see "ami-audit fix --help")\n`) })
+    .exitOverride()
+    .addHelpText('after', FIX_HELP)
+    .action(async (_options, command: Command) => actions.onFix(command.opts<RawFixOptions>()));
+  for (const spec of FIX_OPTIONS) {
+    const option = new Option(spec.flags, spec.description);
+    if (spec.defaultValue !== undefined) option.default(spec.defaultValue, String(spec.defaultValue));
+    fixCommand.addOption(option);
+  }
   return program;
 }
 

@@ -118,7 +118,7 @@ async function homeRegionsFor(settings: ScanSettings, env: NodeJS.ProcessEnv): P
 }
 
 /** One `--verbose` line for an API call: action, region, duration, attempts, request id or error; the region, image id, request id and error code came from outside and are made safe. */
-function formatCall(event: ApiCallEvent): string {
+export function formatCall(event: ApiCallEvent): string {
   const outcome = event.errorCode ? `error=${event.errorCode}` : `requestId=${event.requestId ?? '-'}`;
   return terminalSafe(`[api] ${event.action} ${event.region}${event.imageId ? ` ${event.imageId}` : ''} ${event.durationMs}ms attempts=${event.attempts} ${outcome}`);
 }

@@ -3,6 +3,8 @@ export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Where a confirmation is read from (`fix --apply`); absent or not a terminal: no prompt can be asked. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /**

@@ -74,3 +74,31 @@ export interface FleetPort {
    */
   metadataCalls(instanceIds: readonly string[], window: MetricWindow, signal?: AbortSignal): Promise<Map<string, MetadataCallSums>>;
 }
+
+/**
+ * The one write `ami-audit fix` makes, in one region of one account: kept apart from `Ec2Port`, which
+ * only reads, so that nothing but `fix` holds a way to change an image.
+ */
+export interface ImageWriterPort {
+  readonly region: string;
+  /**
+   * Sets `ImdsSupport=v2.0` on an image (`ModifyImageAttribute`). With `dryRun` nothing changes: it
+   * resolves when EC2 answers `DryRunOperation` (the call would be allowed). Throws `AwsCallError`
+   * otherwise: `AccessDenied` for `UnauthorizedOperation` (its message names the IAM permission),
+   * `AuthFailure` for an image the caller may not change.
+   */
+  setImdsV2(imageId: string, dryRun: boolean, signal?: AbortSignal): Promise<void>;
+}
+
+/** One account `ami-audit fix` acts in: who it is, how to read its images again, and how to write. */
+export interface FixAccountPort {
+  readonly label: string;
+  /** The account's own region: where `--image-ids` look when `--region` names none. */
+  readonly homeRegion?: string;
+  /** Returns the account id (STS `GetCallerIdentity`). */
+  identify(signal?: AbortSignal): Promise<string>;
+  /** Returns the EC2 port for one region, to read images again before and after the change. */
+  ec2(region: string): Ec2Port;
+  /** Returns the writer for one region, paced for EC2's bucket of mutating calls. */
+  imageWriter(region: string): ImageWriterPort;
+}

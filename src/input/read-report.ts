@@ -7,32 +7,44 @@ import { terminalSafe } from '../render/sanitize.js';
 /** The report version this ami-audit reads: the `schemaVersion` of `--output json` and `--output ndjson`. */
 export const REPORT_SCHEMA_VERSION = 1;
 
-/** A saved ami-audit report, reduced to what a comparison needs: each image's identity, name and findings. */
-export interface ReportFile {
-  images: ReportImage[];
+/** A saved ami-audit report, its images read by one reader (`readReportImage` by default). */
+export interface ReportFileOf<T> {
+  images: T[];
   /** False when the report's summary says the scan was incomplete (a region or an image was not read). */
   complete: boolean;
   /** The file, as the user named it, for messages. */
   source: string;
 }
 
+/** A saved ami-audit report, reduced to what a comparison needs: each image's identity, name and findings. */
+export type ReportFile = ReportFileOf<ReportImage>;
+
+/** Reads one image object of a report, or throws an `InvalidInput` error naming `where` in `source`. */
+export type ReportImageReader<T> = (image: unknown, where: string, source: string) => T;
+
 const EXPECTED = 'expected the output of "ami-audit scan --output json" or "--output ndjson"';
 /** The longest piece of a value from the file that a message shows. */
 const SHOWN_LENGTH = 64;
 
 /** Returns text from the file made safe for one line on a terminal: sanitised, cut, quoted. */
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (typeof value !== 'string') return value === undefined ? 'nothing' : Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
   const safe = terminalSafe(value);
   return JSON.stringify(safe.length > SHOWN_LENGTH ? `${safe.slice(0, SHOWN_LENGTH)}…` : safe);
 }
 
-function invalid(source: string, problem: string, cause?: unknown): AmiAuditError {
+/** Returns the `InvalidInput` error for a report: the file, then the problem. */
+export function invalid(source: string, problem: string, cause?: unknown): AmiAuditError {
   return new AmiAuditError('InvalidInput', `${source}: ${problem}`, cause === undefined ? undefined : { cause });
 }
 
 /** Reads and parses an ami-audit report (JSON or NDJSON, told apart by content); see `parseReport`. */
 export async function readReport(path: string): Promise<ReportFile> {
+  return readReportWith(path, readReportImage);
+}
+
+/** Reads and parses an ami-audit report like `readReport`, each image read by `readOne`. */
+export async function readReportWith<T>(path: string, readOne: ReportImageReader<T>): Promise<ReportFileOf<T>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -41,10 +53,11 @@ export async function readReport(path: string): Promise<ReportFile> {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a report' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new AmiAuditError('InvalidInput', `Cannot read ${path}: ${reason}`, { cause: error });
   }
-  return parseReport(text, path);
+  return parseReportWith(text, path, readOne);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** Returns true for a JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -55,6 +68,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * message names `source` and what is wrong; values from the text in it are made safe to print.
  */
 export function parseReport(text: string, source: string): ReportFile {
+  return parseReportWith(text, source, readReportImage);
+}
+
+/** Parses an ami-audit report like `parseReport`, each image read by `readOne`. */
+export function parseReportWith<T>(text: string, source: string, readOne: ReportImageReader<T>): ReportFileOf<T> {
   const body = text.replace(/^\uFEFF/, '');
   let whole: unknown;
   let parseError: Error | undefined;
@@ -65,8 +83,8 @@ export function parseReport(text: string, source: string): ReportFile {
   }
   if (parseError === undefined) {
     // A scan that listed no image streams one line only: its summary.
-    if (isObject(whole) && typeof whole.type === 'string' && !('images' in whole)) return fromLines([whole], source);
-    return fromDocument(whole, source);
+    if (isObject(whole) && typeof whole.type === 'string' && !('images' in whole)) return fromLines([whole], source, readOne);
+    return fromDocument(whole, source, readOne);
   }
   const lines = body.split('\n').filter((line) => line.trim() !== '');
   const first = lines.length > 1 ? tryParse(lines[0]!) : undefined;
@@ -78,6 +96,7 @@ export function parseReport(text: string, source: string): ReportFile {
         return value;
       }),
       source,
+      readOne,
     );
   }
   const reason = terminalSafe(parseError.message).slice(0, 200);
@@ -111,33 +130,33 @@ function readComplete(summary: unknown, where: string, source: string): boolean 
   return summary.complete;
 }
 
-function fromDocument(document: unknown, source: string): ReportFile {
+function fromDocument<T>(document: unknown, source: string, readOne: ReportImageReader<T>): ReportFileOf<T> {
   if (!isObject(document)) throw invalid(source, `is not an ami-audit report (a JSON ${Array.isArray(document) ? 'array' : typeof document === 'object' ? 'null' : typeof document}): ${EXPECTED}`);
   checkHeader(document, source);
   if (!Array.isArray(document.images)) throw invalid(source, `has no "images" list: ${EXPECTED}`);
   const complete = readComplete(document.summary, '"summary"', source);
-  return { images: document.images.map((image: unknown, index) => readImage(image, `images[${index}]`, source)), complete, source };
+  return { images: document.images.map((image: unknown, index) => readOne(image, `images[${index}]`, source)), complete, source };
 }
 
-function fromLines(lines: Record<string, unknown>[], source: string): ReportFile {
+function fromLines<T>(lines: Record<string, unknown>[], source: string, readOne: ReportImageReader<T>): ReportFileOf<T> {
   const summaryAt = lines.findIndex((line) => line.type === 'summary');
   if (summaryAt === -1) throw invalid(source, 'has no summary line: the NDJSON stream was cut short before the scan ended, so it cannot be compared');
   const summary = lines[summaryAt]!;
   checkHeader(summary, source);
   if (summaryAt !== lines.length - 1) throw invalid(source, `has lines after its summary line (line ${summaryAt + 1}): ${EXPECTED}`);
   const complete = readComplete(summary.summary, `the summary line's "summary"`, source);
-  const images: ReportImage[] = [];
+  const images: T[] = [];
   // Error lines are counted in the summary already; a line of a type added later is left for its reader.
   lines.forEach((line, index) => {
-    if (line.type === 'image') images.push(readImage(line, `line ${index + 1}`, source));
+    if (line.type === 'image') images.push(readOne(line, `line ${index + 1}`, source));
   });
   return { images, complete, source };
 }
 
 const optionalString = (value: unknown): value is string | null | undefined => value === undefined || value === null || typeof value === 'string';
 
-/** Returns one image of the report, or throws naming the first field that does not fit. */
-function readImage(image: unknown, where: string, source: string): ReportImage {
+/** Returns one image of the report (identity, name, findings), or throws naming the first field that does not fit. */
+export function readReportImage(image: unknown, where: string, source: string): ReportImage {
   if (!isObject(image)) throw invalid(source, `${where} must be an image object, got ${show(image)}`);
   if (typeof image.imageId !== 'string' || image.imageId === '') throw invalid(source, `${where} "imageId" must be a string, got ${show(image.imageId)}`);
   const at = `${where} (${show(image.imageId)})`;

@@ -39,3 +39,10 @@ const validateDiff = ajv.compile(load('diff-result.v1.json'));
 export function diffSchemaErrors(document: unknown): string[] {
   return validateDiff(document) ? [] : describeErrors(validateDiff.errors);
 }
+
+const validateFix = ajv.compile(load('fix-result.v1.json'));
+
+/** Returns the schema violations of an `ami-audit fix --output json` document (empty when valid). */
+export function fixSchemaErrors(document: unknown): string[] {
+  return validateFix(document) ? [] : describeErrors(validateFix.errors);
+}
