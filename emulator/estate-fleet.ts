@@ -48,6 +48,16 @@ export interface InstanceMetrics {
 }
 
 export const METADATA_METRICS = ['MetadataNoToken', 'MetadataNoTokenRejected'] as const;
+export type MetadataMetricName = (typeof METADATA_METRICS)[number];
+
+/** Datapoints of one metric, parsed: epoch milliseconds and values, oldest first. */
+export interface MetricSeries {
+  times: number[];
+  values: number[];
+}
+
+/** The metrics of one instance, parsed for GetMetricData. */
+export type ParsedInstanceMetrics = Partial<Record<MetadataMetricName, MetricSeries>>;
 
 export const LAUNCH_TEMPLATE_ID = /^lt-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const LAUNCH_TEMPLATE_NAME = /^[a-zA-Z0-9().\-/_]{3,128}$/;
@@ -181,4 +191,20 @@ export function checkMetrics(metrics: unknown, where: string, problems: Problems
       });
     }
   }
+}
+
+/** Parses validated `Metrics` into series sorted by time. */
+export function parseMetrics(metrics: Record<string, InstanceMetrics> | undefined): Map<string, ParsedInstanceMetrics> {
+  const out = new Map<string, ParsedInstanceMetrics>();
+  for (const [instanceId, byMetric] of Object.entries(metrics ?? {})) {
+    const parsed: ParsedInstanceMetrics = {};
+    for (const name of METADATA_METRICS) {
+      const points = byMetric[name];
+      if (!points) continue;
+      const sorted = points.map((p) => ({ t: Date.parse(p.Timestamp), v: p.Value })).sort((a, b) => a.t - b.t);
+      parsed[name] = { times: sorted.map((p) => p.t), values: sorted.map((p) => p.v) };
+    }
+    out.set(instanceId, parsed);
+  }
+  return out;
 }

@@ -9,11 +9,25 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { checkLaunchTemplates, normaliseLaunchTemplates, type EstateLaunchTemplate } from './estate-fleet.js';
+import {
+  checkLaunchTemplates,
+  checkMetrics,
+  normaliseLaunchTemplates,
+  parseMetrics,
+  type EstateLaunchTemplate,
+  type InstanceMetrics,
+  type ParsedInstanceMetrics,
+} from './estate-fleet.js';
 import { DEFAULT_REGIONS } from './regions.js';
 import { codePointName, forbiddenXmlCharacter } from './xml.js';
 
-export type { EstateLaunchTemplate, EstateLaunchTemplateVersion, LaunchTemplateMetadataOptions } from './estate-fleet.js';
+export type {
+  EstateDatapoint,
+  EstateLaunchTemplate,
+  EstateLaunchTemplateVersion,
+  InstanceMetrics,
+  LaunchTemplateMetadataOptions,
+} from './estate-fleet.js';
 
 export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
 
@@ -183,6 +197,8 @@ export interface EstateRegionSpec {
   Instances?: EstateInstance[];
   /** Served by DescribeLaunchTemplates and DescribeLaunchTemplateVersions to their owner. */
   LaunchTemplates?: EstateLaunchTemplate[];
+  /** CloudWatch AWS/EC2 metadata metrics per instance id, visible to the instance's owner. */
+  Metrics?: Record<string, InstanceMetrics>;
 }
 
 /** The richer estate format. */
@@ -239,6 +255,8 @@ export interface RegionState {
   instances: EstateInstance[];
   /** Normalised: OwnerId, DefaultVersionNumber and CreateTime filled, versions newest first. */
   launchTemplates: EstateLaunchTemplate[];
+  /** Parsed `Metrics`: an instance absent here has no datapoints at all. */
+  metrics: Map<string, ParsedInstanceMetrics>;
 }
 
 /** The normalised, validated estate the emulator serves. */
@@ -469,7 +487,7 @@ function makeAccount(spec: EstateAccountSpec, position = 0): Account {
 }
 
 function emptyRegions(): Map<string, RegionState> {
-  return new Map(DEFAULT_REGIONS.map((r) => [r.name, { name: r.name, optInRequired: r.optInRequired, images: [], instances: [], launchTemplates: [] }]));
+  return new Map(DEFAULT_REGIONS.map((r) => [r.name, { name: r.name, optInRequired: r.optInRequired, images: [], instances: [], launchTemplates: [], metrics: new Map() }]));
 }
 
 function mostCommonOwner(images: EstateImage[]): string | undefined {
@@ -510,7 +528,7 @@ function parsePlain(doc: Record<string, unknown>, options: ParseEstateOptions, s
   checkUniqueIds(images.map((i) => i.ImageId), 'image id', regionName, problems);
   if (problems.length > 0) fail(problems, source);
   const regions = emptyRegions();
-  const region = regions.get(regionName) ?? { name: regionName, optInRequired: false, images: [], instances: [], launchTemplates: [] };
+  const region = regions.get(regionName) ?? { name: regionName, optInRequired: false, images: [], instances: [], launchTemplates: [], metrics: new Map() };
   region.images = images;
   regions.set(regionName, region);
   const account = makeAccount({ AccountId: accountId });
@@ -572,6 +590,7 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
     ((spec.Images ?? []) as unknown[]).forEach((img, i) => checkImage(img, `Regions.${name}.Images[${i}]`, problems));
     ((spec.Instances ?? []) as unknown[]).forEach((inst, i) => checkInstance(inst, `Regions.${name}.Instances[${i}]`, problems));
     checkLaunchTemplates(spec.LaunchTemplates, `Regions.${name}.LaunchTemplates`, problems);
+    checkMetrics(spec.Metrics, `Regions.${name}.Metrics`, problems);
   }
   if (doc.NotOptedInError !== undefined && doc.NotOptedInError !== 'AuthFailure' && doc.NotOptedInError !== 'OptInRequired') {
     problems.push('NotOptedInError: must be AuthFailure or OptInRequired');
@@ -611,6 +630,7 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
       images,
       instances,
       launchTemplates,
+      metrics: parseMetrics(spec.Metrics),
     });
   }
   if (problems.length > 0) fail(problems, source);

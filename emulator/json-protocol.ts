@@ -19,6 +19,8 @@ export interface JsonContext {
   now: Date;
   /** Empty ListAccounts pages served before each non-empty one (the emptyAccountPages knob). */
   emptyAccountPages: number;
+  /** Most datapoints one GetMetricData answer carries (the maxDatapointsPerCall knob). */
+  maxDatapointsPerCall: number;
 }
 
 export type JsonHandler = (ctx: JsonContext) => unknown;

@@ -12,7 +12,8 @@ const HELP = `Usage: npm run emulator -- [options]
 Serves an EC2-compatible endpoint (DescribeImages, DescribeImageAttribute, DescribeRegions,
 DescribeInstances, DescribeLaunchTemplates, DescribeLaunchTemplateVersions,
 GetInstanceMetadataDefaults, ModifyImageAttribute, RegisterImage), STS
-(GetCallerIdentity, AssumeRole) and Organizations ListAccounts (JSON 1.1) on 127.0.0.1.
+(GetCallerIdentity, AssumeRole), Organizations ListAccounts (JSON 1.1) and CloudWatch
+GetMetricData (JSON 1.0) on 127.0.0.1.
 Prints its URL as the first line of stdout.
 
 Options:
@@ -33,6 +34,7 @@ Options:
   --page-size-cap <n>      return at most n items per page whatever MaxResults asks
   --now <iso-date>         fixed clock for deprecation checks
   --empty-account-pages <n>  ListAccounts serves n empty pages before each non-empty one
+  --max-datapoints <n>     GetMetricData answers hold at most n datapoints (default 100800)
   --help                   show this help
 
 Control endpoints: GET /__emulator/stats, POST /__emulator/reset, GET|POST /__emulator/options.
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
         'page-size-cap': { type: 'string' },
         now: { type: 'string' },
         'empty-account-pages': { type: 'string' },
+        'max-datapoints': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
     hangAction: values['hang-action'],
     pageSizeCap: number('page-size-cap', values['page-size-cap'], (n) => Number.isInteger(n) && n > 0),
     now: values.now,
+    maxDatapointsPerCall: number('max-datapoints', values['max-datapoints'], (n) => Number.isInteger(n) && n > 0),
     emptyAccountPages: number('empty-account-pages', values['empty-account-pages'], (n) => Number.isInteger(n) && n >= 0),
     onInternalError: (err) => process.stderr.write(`emulator: internal error: ${(err as Error)?.stack ?? String(err)}\n`),
   };

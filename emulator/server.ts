@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EC2_ACTIONS, STS_ACTIONS, type ActionContext } from './actions/index.js';
+import { CLOUDWATCH, CLOUDWATCH_MAX_DATAPOINTS } from './actions/cloudwatch.js';
 import { ORGANIZATIONS } from './actions/organizations.js';
 import { accountForAccessKey, optInStatus, resolveEstate, type Estate, type EstateInput, type ParseEstateOptions } from './estate.js';
 import { ApiError, Errors, ec2ErrorDocument, stsErrorDocument } from './errors.js';
@@ -58,6 +59,8 @@ export interface EmulatorKnobs {
   now?: Date | string;
   /** Organizations ListAccounts: empty pages (with a NextToken) served before each non-empty page (default 0). */
   emptyAccountPages?: number;
+  /** CloudWatch GetMetricData: most datapoints per answer, the rest by NextToken (default 100,800, as CloudWatch). */
+  maxDatapointsPerCall?: number;
 }
 
 export interface EmulatorOptions extends EmulatorKnobs {
@@ -91,7 +94,7 @@ const DEFAULT_REGION = 'us-east-1';
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The services spoken in a JSON protocol, by X-Amz-Target prefix. */
-const JSON_SERVICES = jsonServiceTable([ORGANIZATIONS]);
+const JSON_SERVICES = jsonServiceTable([ORGANIZATIONS, CLOUDWATCH]);
 
 /** An HTTP answer in any protocol. */
 interface Answer {
@@ -116,7 +119,7 @@ interface Call {
 
 const KNOB_KEYS: (keyof EmulatorKnobs)[] = [
   'latencyMs', 'latencyByAction', 'throttle', 'faultRate', 'faultSeed', 'failAction', 'failRegion', 'failError',
-  'hangAction', 'pageSizeCap', 'now', 'echoHeaders', 'extraRegions', 'emptyAccountPages',
+  'hangAction', 'pageSizeCap', 'now', 'echoHeaders', 'extraRegions', 'emptyAccountPages', 'maxDatapointsPerCall',
 ];
 
 function asList(v: string | string[] | undefined): string[] {
@@ -129,6 +132,9 @@ function validateKnobs(k: Partial<EmulatorKnobs>): void {
   if (k.pageSizeCap !== undefined && !(Number.isInteger(k.pageSizeCap) && k.pageSizeCap > 0)) throw new Error('pageSizeCap must be a positive integer');
   if (k.emptyAccountPages !== undefined && !(Number.isInteger(k.emptyAccountPages) && k.emptyAccountPages >= 0)) {
     throw new Error('emptyAccountPages must be a non-negative integer');
+  }
+  if (k.maxDatapointsPerCall !== undefined && !(Number.isInteger(k.maxDatapointsPerCall) && k.maxDatapointsPerCall > 0)) {
+    throw new Error('maxDatapointsPerCall must be a positive integer');
   }
   if (k.now !== undefined && Number.isNaN(new Date(k.now).getTime())) throw new Error('now must be a date');
   if (k.throttle !== undefined && k.throttle !== false && k.throttle !== 'ec2') {
@@ -226,7 +232,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       params: parsed.params,
       estate,
       account,
-      region: region ?? { name: regionName, optInRequired: false, images: [], instances: [], launchTemplates: [] },
+      region: region ?? { name: regionName, optInRequired: false, images: [], instances: [], launchTemplates: [], metrics: new Map() },
       now: knobs.now !== undefined ? new Date(knobs.now) : new Date(),
       pageSizeCap: knobs.pageSizeCap,
       extraRegions: knobs.extraRegions ?? [],
@@ -330,6 +336,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       region,
       now: knobs.now !== undefined ? new Date(knobs.now) : new Date(),
       emptyAccountPages: knobs.emptyAccountPages ?? 0,
+      maxDatapointsPerCall: knobs.maxDatapointsPerCall ?? CLOUDWATCH_MAX_DATAPOINTS,
     });
   }
 

@@ -8,6 +8,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SaxesParser } from 'saxes';
 import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 
 // No AWS_* variable or shared config file of this machine may influence the clients.
@@ -53,6 +54,10 @@ export function sts(emulator: RunningEmulator, o: ClientOptions = {}): STSClient
 
 export function organizations(emulator: RunningEmulator, o: ClientOptions = {}): OrganizationsClient {
   return new OrganizationsClient(clientConfig(emulator, o));
+}
+
+export function cloudwatch(emulator: RunningEmulator, o: ClientOptions = {}): CloudWatchClient {
+  return new CloudWatchClient(clientConfig(emulator, o));
 }
 
 /** Starts an emulator for the duration of `fn`, always closing it. */
