@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RichEstateDocument } from '../../emulator/estate.js';
 import type { RunningEmulator } from '../../emulator/server.js';
@@ -159,7 +162,7 @@ describe('scan --fleet --evidence against the emulator', () => {
   });
 
   test('the summary counts images by verdict', () => {
-    assert.deepEqual(document.summary.fleet.byEvidence, { 'not-needed': 2, blocked: 1, 'safe-to-flag': 2, untested: 5 });
+    assert.deepEqual(document.summary.fleet.byEvidence, { 'not-needed': 2, blocked: 1, 'safe-to-flag': 2, untested: 6 });
   });
 });
 
@@ -177,8 +180,9 @@ describe('the gate and the formats with the fleet view', () => {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
     assert.deepEqual(lines.flatMap((line) => lineSchemaErrors(line)), []);
-    assert.equal(lines[0].image.usage.instances.total, 1);
-    assert.equal(lines[0].image.evidence, undefined);
+    assert.equal(lines[0].type, 'image');
+    assert.equal(lines[0].usage.instances.total, 1);
+    assert.equal(lines[0].evidence, undefined);
     assert.equal(lines.at(-1).summary.fleet.byEvidence, undefined);
     assert.equal(emulator.stats().requestsByAction.GetMetricData ?? 0, 0);
   });
@@ -250,5 +254,20 @@ describe('call economy and failures', () => {
     });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(JSON.parse(run.stdout).images[0].evidence.verdict, 'blocked');
+  });
+});
+
+describe('from evidence to fix', () => {
+  test('fix --from a scan --evidence report --only safe-to-flag flags those images and no other', async () => {
+    const scanRun = await scanAgainst(emulator, ['--region', 'us-east-1', '--evidence', '--output', 'json', '--fail-on', 'none']);
+    assert.equal(scanRun.code, 0, scanRun.stderr);
+    const report = join(mkdtempSync(join(tmpdir(), 'ami-audit-evidence-')), 'report.json');
+    writeFileSync(report, scanRun.stdout);
+    const run = await runCli(['fix', '--endpoint-url', emulator.url, '--from', report, '--only', 'safe-to-flag', '--apply', '--yes', '--output', 'json'], { env: FAKE_AWS_ENV });
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { results: { imageId: string; action: string }[] };
+    assert.deepEqual(result.results.map((entry) => [entry.imageId, entry.action]).sort(), [['ami-00000003', 'flagged'], ['ami-00000004', 'flagged']]);
+    const flagged = emulator.estate.regions.get('us-east-1')!.images.filter((image) => image.ImdsSupport === 'v2.0').map((image) => image.ImageId).sort();
+    assert.deepEqual(flagged, ['ami-00000001', 'ami-00000003', 'ami-00000004'], 'the blocked and untested images are left alone');
   });
 });
