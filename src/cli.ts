@@ -6,6 +6,7 @@ import { EXIT } from './core/policy.js';
 import type { RawScanOptions } from './cli/options.js';
 import { buildProgram } from './cli/program.js';
 import type { RawDiffOptions } from './cli/run-diff.js';
+import type { RawMergeOptions } from './cli/run-merge.js';
 import type { CliIo } from './cli/terminal.js';
 import { isAmiAuditError } from './errors.js';
 import { terminalSafe } from './render/sanitize.js';
@@ -37,6 +38,11 @@ async function main(argv: string[], io: CliIo): Promise<number> {
       // Loaded only for diff, like the scan: --help stays small.
       const { runDiff } = await import('./cli/run-diff.js');
       exitCode = await runDiff(oldPath, newPath, options, io);
+    },
+    onMerge: async (paths: string[], options: RawMergeOptions) => {
+      // Loaded only for merge: it renders reports but never calls AWS.
+      const { runMerge } = await import('./cli/run-merge.js');
+      exitCode = await runMerge(paths, options, io, { name: 'ami-audit', version });
     },
   };
   const program = buildProgram(version, actions, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(terminalSafe(text, { keepLineBreaks: true })) });

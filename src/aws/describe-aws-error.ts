@@ -34,6 +34,8 @@ const LOCAL_TIMEOUTS = new Set(['TimeoutError', 'AbortError', 'ETIMEDOUT']);
  * credentials redacted (`redactSecrets`): an endpoint or a proxy may echo request headers.
  */
 export function describeAwsError(error: unknown, context: CallContext): AmiAuditError | AwsCallError {
+  // Already described where it happened (an assumed role's credentials, refused by STS).
+  if (error instanceof AwsCallError || error instanceof AmiAuditError) return error;
   const sdkError = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
   const awsCode = redactSecrets(sdkError.Code ?? sdkError.code ?? sdkError.name ?? 'Error');
   const awsMessage = redactSecrets(firstLine(sdkError.message ?? String(error)));

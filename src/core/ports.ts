@@ -41,4 +41,26 @@ export interface AccountPort {
   listRegions(signal?: AbortSignal): Promise<RegionInfo[]>;
   /** Returns the EC2 port for one region. */
   ec2(region: string): Ec2Port;
+  /** The account id, when it is known before any call (an account of the organization). */
+  readonly accountId?: string;
+  /** The account's name in AWS Organizations, when the organization was listed. */
+  readonly name?: string;
+  /** Called once the scan is done with the account: its clients and connections may go. */
+  release?(): void;
+}
+
+/** An account as AWS Organizations `ListAccounts` describes it. */
+export interface OrganizationAccount {
+  id: string;
+  name: string | null;
+  /** `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED`, ... (the `State` field; the older `Status` is retired). */
+  state: string;
+}
+
+/** An organization, listed with the credentials of its management account or of a delegated administrator. */
+export interface OrganizationPort {
+  /** Returns the account id of the credentials that list the organization (STS `GetCallerIdentity`). */
+  callerAccountId(signal?: AbortSignal): Promise<string>;
+  /** Yields the organization's accounts page by page (`ListAccounts`), following every `NextToken`, through empty pages. */
+  listAccounts(signal?: AbortSignal): AsyncIterable<OrganizationAccount[]>;
 }

@@ -1,6 +1,6 @@
 import { countsTowardGate, type Baseline } from './baseline.js';
 import type { Suppressor } from './suppressions.js';
-import { SEVERITIES, type ClassifiedImage, type ScanError, type Severity, type Summary } from './types.js';
+import { SEVERITIES, type AccountTotals, type ClassifiedImage, type ScanError, type Severity, type Summary } from './types.js';
 
 /** Counts images as they are classified, so a streamed scan has totals without keeping the images. */
 export class SummaryCounter {
@@ -9,20 +9,44 @@ export class SummaryCounter {
   private readonly byReadiness = { ready: 0, 'not-ready': 0, unknown: 0 };
   private readonly bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
   private readonly countedBySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  /** Totals per account id, for `summary.byAccount`; empty for a scan that knows no account (a saved document). */
+  private readonly byAccount = new Map<string, AccountTotals>();
 
-  add(image: ClassifiedImage): void {
+  /** Counts one classified image (or an image of a saved report: it reads only the verdict, the findings and the account). */
+  add(image: Pick<ClassifiedImage, 'readiness' | 'findings' | 'accountId' | 'accountName'>): void {
     this.images += 1;
     this.byReadiness[image.readiness] += 1;
+    const account = image.accountId ? this.addAccount(image.accountId, image.accountName) : undefined;
+    if (account) {
+      account.images += 1;
+      account.byReadiness[image.readiness] += 1;
+    }
     for (const finding of image.findings) {
       this.bySeverity[finding.severity] += 1;
-      if (countsTowardGate(finding)) this.countedBySeverity[finding.severity] += 1;
+      if (account) account.bySeverity[finding.severity] += 1;
+      if (countsTowardGate(finding)) {
+        this.countedBySeverity[finding.severity] += 1;
+        if (account) account.countedBySeverity[finding.severity] += 1;
+      }
       this.findings += 1;
+      if (account) account.findings += 1;
     }
+  }
+
+  /** Lists an account in `byAccount` (one scanned but holding no image shows zeros); returns its totals. */
+  addAccount(accountId: string, name?: string): AccountTotals {
+    let totals = this.byAccount.get(accountId);
+    if (!totals) {
+      totals = { images: 0, byReadiness: { ready: 0, 'not-ready': 0, unknown: 0 }, bySeverity: zeroes(), countedBySeverity: zeroes(), findings: 0, errors: 0 };
+      this.byAccount.set(accountId, totals);
+    }
+    if (name !== undefined && totals.name === undefined) totals.name = name;
+    return totals;
   }
 
   /** Returns the totals so far; the scan is complete when no error was met. */
   summary(errors: readonly ScanError[]): Summary {
-    return {
+    const summary: Summary = {
       images: this.images,
       byReadiness: { ...this.byReadiness },
       bySeverity: { ...this.bySeverity },
@@ -31,7 +55,21 @@ export class SummaryCounter {
       complete: errors.length === 0,
       errors: errors.length,
     };
+    if (this.byAccount.size === 0) return summary;
+    const errorsByAccount = new Map<string, number>();
+    for (const error of errors) if (error.accountId) errorsByAccount.set(error.accountId, (errorsByAccount.get(error.accountId) ?? 0) + 1);
+    const byAccount: Record<string, AccountTotals> = {};
+    // Sorted by id, so that reports of the same organization compare line by line.
+    for (const id of [...this.byAccount.keys()].sort()) {
+      const totals = this.byAccount.get(id)!;
+      byAccount[id] = { ...totals, byReadiness: { ...totals.byReadiness }, bySeverity: { ...totals.bySeverity }, countedBySeverity: { ...totals.countedBySeverity }, errors: errorsByAccount.get(id) ?? 0 };
+    }
+    return { ...summary, byAccount };
   }
+}
+
+function zeroes(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
 }
 
 /** Returns the totals of a scan: images by verdict, findings by severity, and whether it was complete. */

@@ -22,6 +22,8 @@ const COLUMNS: [header: string, cell: (image: ClassifiedImage) => string | boole
   ['readiness', (image) => image.readiness],
   ['highestSeverity', (image) => highestSeverity(image)],
   ['findings', (image) => image.findings.map((finding) => `${finding.severity} ${finding.ruleId}${finding.suppressed ? ' (suppressed)' : ''}`).join('; ')],
+  // The account's name in AWS Organizations (--org); last, so the columns before it keep their places.
+  ['accountName', (image) => image.accountName ?? null],
 ];
 
 /**
