@@ -23,11 +23,14 @@ export function statusForCode(code: string): number {
 export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
-  constructor(code: string, message: string, status: number = statusForCode(code)) {
+  /** Extra members of a JSON error body (Organizations' `Reason`, `Type`...). */
+  readonly fields: Record<string, string>;
+  constructor(code: string, message: string, status: number = statusForCode(code), fields: Record<string, string> = {}) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
+    this.fields = fields;
   }
 }
 

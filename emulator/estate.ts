@@ -146,6 +146,31 @@ export interface EstateAccountSpec {
   Regions?: Record<string, OptInStatus>;
   /** GetInstanceMetadataDefaults per region; the key `*` applies to every region. */
   InstanceMetadataDefaults?: Record<string, InstanceMetadataDefaults>;
+  /** The account's name in Organizations ListAccounts (default `account-<id>`). */
+  Name?: string;
+  /** The account's e-mail address in ListAccounts (default `aws+<id>@example.com`). */
+  Email?: string;
+  /** The account's `State` in ListAccounts (default ACTIVE). */
+  OrganizationState?: OrganizationAccountState;
+  /** How the account joined the organization (default CREATED). */
+  JoinedMethod?: 'INVITED' | 'CREATED';
+  /** When it joined (ISO date; default 2024-01-01 plus one day per position in Accounts). */
+  JoinedTimestamp?: string;
+  /** IAM role names that exist in the account: AssumeRole of another name is AccessDenied (absent: any role). */
+  Roles?: string[];
+}
+
+export type OrganizationAccountState = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED';
+export const ORGANIZATION_ACCOUNT_STATES: OrganizationAccountState[] = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'];
+
+/** The AWS Organization the estate's accounts belong to (Organizations ListAccounts). */
+export interface EstateOrganizationSpec {
+  /** The management account: one of Accounts[].AccountId. */
+  ManagementAccountId: string;
+  /** Member accounts that may also call ListAccounts (each one of Accounts[].AccountId). */
+  DelegatedAdministrators?: string[];
+  /** Organization id in account ARNs (default `o-` and the management account's first 10 digits). */
+  Id?: string;
 }
 
 export interface EstateRegionSpec {
@@ -163,6 +188,8 @@ export interface RichEstateDocument {
   Regions?: Record<string, EstateRegionSpec>;
   /** Error code for calls into a region the caller has not opted in to (default AuthFailure). */
   NotOptedInError?: 'AuthFailure' | 'OptInRequired';
+  /** Makes Organizations ListAccounts answer (absent: AWSOrganizationsNotInUseException). */
+  Organization?: EstateOrganizationSpec;
 }
 
 /** The `aws ec2 describe-images` output format. */
@@ -182,6 +209,22 @@ export interface Account {
   deniedActions: Set<string>;
   optIn: Map<string, OptInStatus>;
   metadataDefaults: Map<string, InstanceMetadataDefaults>;
+  name: string;
+  email: string;
+  organizationState: OrganizationAccountState;
+  joinedMethod: 'INVITED' | 'CREATED';
+  joinedTimestamp: Date;
+  /** Role names that exist; undefined: any role name can be assumed. */
+  roles: Set<string> | undefined;
+}
+
+/** The normalised Organization block. */
+export interface Organization {
+  id: string;
+  managementAccountId: string;
+  delegatedAdministrators: Set<string>;
+  /** Accounts[] in document order: what ListAccounts lists. */
+  accountIds: string[];
 }
 
 export interface RegionState {
@@ -199,6 +242,7 @@ export interface Estate {
   accountByAccessKey: Map<string, string>;
   regions: Map<string, RegionState>;
   notOptedInError: 'AuthFailure' | 'OptInRequired';
+  organization?: Organization;
 }
 
 export interface ParseEstateOptions {
@@ -396,7 +440,7 @@ function fail(problems: Problems, source: string): never {
   throw new EstateError(`Invalid estate ${source}:\n${shown}${more}`);
 }
 
-function makeAccount(spec: EstateAccountSpec): Account {
+function makeAccount(spec: EstateAccountSpec, position = 0): Account {
   const accountId = spec.AccountId;
   return {
     accountId,
@@ -408,6 +452,12 @@ function makeAccount(spec: EstateAccountSpec): Account {
     deniedActions: new Set(spec.DeniedActions ?? []),
     optIn: new Map(Object.entries(spec.Regions ?? {})),
     metadataDefaults: new Map(Object.entries(spec.InstanceMetadataDefaults ?? {})),
+    name: spec.Name ?? `account-${accountId}`,
+    email: spec.Email ?? `aws+${accountId}@example.com`,
+    organizationState: spec.OrganizationState ?? 'ACTIVE',
+    joinedMethod: spec.JoinedMethod ?? 'CREATED',
+    joinedTimestamp: spec.JoinedTimestamp ? new Date(spec.JoinedTimestamp) : new Date(Date.UTC(2024, 0, 1 + position)),
+    roles: spec.Roles ? new Set(spec.Roles) : undefined,
   };
 }
 
@@ -470,7 +520,7 @@ function parsePlain(doc: Record<string, unknown>, options: ParseEstateOptions, s
 }
 
 function parseRich(doc: Record<string, unknown>, source: string, problems: Problems): Estate {
-  const allowed = ['DefaultAccountId', 'Accounts', 'Regions', 'NotOptedInError', '$schema', 'Comment'];
+  const allowed = ['DefaultAccountId', 'Accounts', 'Regions', 'NotOptedInError', 'Organization', '$schema', 'Comment'];
   const extra = Object.keys(doc).filter((k) => !allowed.includes(k));
   if (extra.length > 0) problems.push(`unknown top-level keys: ${extra.join(', ')} (expected Images, or ${allowed.slice(0, 4).join(', ')})`);
   const accountSpecs = (doc.Accounts ?? []) as unknown;
@@ -499,7 +549,9 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
     if (a.InstanceMetadataDefaults !== undefined && !isObject(a.InstanceMetadataDefaults)) {
       problems.push(`Accounts[${i}].InstanceMetadataDefaults: must map region names (or "*") to defaults`);
     }
+    checkOrganizationFields(a, `Accounts[${i}]`, problems);
   });
+  checkOrganization(doc.Organization, accountSpecs, problems);
   const regionSpecs = (doc.Regions ?? {}) as unknown;
   if (!isObject(regionSpecs)) fail([...problems, 'Regions: must map region names to {Images, Instances}'], source);
   for (const [name, spec] of Object.entries(regionSpecs)) {
@@ -522,10 +574,10 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
   const defaultAccountId = (doc.DefaultAccountId as string | undefined) ?? specs[0]?.AccountId ?? SAMPLE_ACCOUNT_ID;
   if (!ACCOUNT_ID.test(defaultAccountId)) fail(['DefaultAccountId: must be a 12-digit account id'], source);
   const accounts = new Map<string, Account>();
-  for (const spec of specs) {
+  specs.forEach((spec, position) => {
     if (accounts.has(spec.AccountId)) problems.push(`Accounts: duplicate account ${spec.AccountId}`);
-    accounts.set(spec.AccountId, makeAccount(spec));
-  }
+    accounts.set(spec.AccountId, makeAccount(spec, position));
+  });
   if (!accounts.has(defaultAccountId)) accounts.set(defaultAccountId, makeAccount({ AccountId: defaultAccountId }));
   const accountByAccessKey = new Map<string, string>();
   for (const account of accounts.values()) {
@@ -570,6 +622,61 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
     accountByAccessKey,
     regions,
     notOptedInError: (doc.NotOptedInError as 'AuthFailure' | 'OptInRequired' | undefined) ?? 'AuthFailure',
+    organization: makeOrganization(doc.Organization as EstateOrganizationSpec | undefined, specs),
+  };
+}
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** Checks the Organizations fields of one Accounts[] entry. */
+function checkOrganizationFields(a: Record<string, unknown>, where: string, problems: Problems): void {
+  for (const key of ['Name', 'Email'] as const) {
+    if (a[key] !== undefined && (typeof a[key] !== 'string' || a[key] === '')) problems.push(`${where}.${key}: must be a non-empty string`);
+  }
+  if (a.OrganizationState !== undefined && !ORGANIZATION_ACCOUNT_STATES.includes(a.OrganizationState as OrganizationAccountState)) {
+    problems.push(`${where}.OrganizationState: must be one of ${ORGANIZATION_ACCOUNT_STATES.join(', ')}`);
+  }
+  if (a.JoinedMethod !== undefined && a.JoinedMethod !== 'INVITED' && a.JoinedMethod !== 'CREATED') {
+    problems.push(`${where}.JoinedMethod: must be INVITED or CREATED`);
+  }
+  if (a.JoinedTimestamp !== undefined && (typeof a.JoinedTimestamp !== 'string' || Number.isNaN(Date.parse(a.JoinedTimestamp)))) {
+    problems.push(`${where}.JoinedTimestamp: must be an ISO date`);
+  }
+  if (a.Roles !== undefined && (!Array.isArray(a.Roles) || !a.Roles.every((r) => typeof r === 'string' && ROLE_NAME.test(r)))) {
+    problems.push(`${where}.Roles: must be an array of IAM role names (letters, digits and +=,.@_-, at most 64)`);
+  }
+}
+
+/** Checks the top-level Organization block against the accounts it names. */
+function checkOrganization(org: unknown, accountSpecs: unknown[], problems: Problems): void {
+  if (org === undefined) return;
+  if (!isObject(org)) {
+    problems.push('Organization: must be {ManagementAccountId, DelegatedAdministrators?}');
+    return;
+  }
+  const known = new Set(accountSpecs.filter(isObject).map((a) => a.AccountId));
+  for (const key of Object.keys(org)) {
+    if (!['ManagementAccountId', 'DelegatedAdministrators', 'Id'].includes(key)) problems.push(`Organization.${key}: unknown field`);
+  }
+  if (typeof org.ManagementAccountId !== 'string' || !known.has(org.ManagementAccountId)) {
+    problems.push('Organization.ManagementAccountId: must be the AccountId of one of Accounts[]');
+  }
+  const delegated = org.DelegatedAdministrators;
+  if (delegated !== undefined && (!Array.isArray(delegated) || !delegated.every((d) => typeof d === 'string' && known.has(d)))) {
+    problems.push('Organization.DelegatedAdministrators: must be an array of AccountIds of Accounts[]');
+  }
+  if (org.Id !== undefined && (typeof org.Id !== 'string' || !/^o-[a-z0-9]{10,32}$/.test(org.Id))) {
+    problems.push('Organization.Id: must look like o-exampleorg1 (o- and 10 to 32 lower-case letters or digits)');
+  }
+}
+
+function makeOrganization(spec: EstateOrganizationSpec | undefined, accounts: EstateAccountSpec[]): Organization | undefined {
+  if (!spec) return undefined;
+  return {
+    id: spec.Id ?? `o-${spec.ManagementAccountId.slice(0, 10)}`,
+    managementAccountId: spec.ManagementAccountId,
+    delegatedAdministrators: new Set(spec.DelegatedAdministrators ?? []),
+    accountIds: accounts.map((a) => a.AccountId),
   };
 }
 

@@ -10,8 +10,9 @@ import { parseThrottleSpec } from './token-bucket.js';
 const HELP = `Usage: npm run emulator -- [options]
 
 Serves an EC2-compatible endpoint (DescribeImages, DescribeImageAttribute, DescribeRegions,
-DescribeInstances, GetInstanceMetadataDefaults, ModifyImageAttribute, RegisterImage, and STS
-GetCallerIdentity) on 127.0.0.1. Prints its URL as the first line of stdout.
+DescribeInstances, GetInstanceMetadataDefaults, ModifyImageAttribute, RegisterImage), STS
+(GetCallerIdentity, AssumeRole) and Organizations ListAccounts (JSON 1.1) on 127.0.0.1.
+Prints its URL as the first line of stdout.
 
 Options:
   --estate <file>          estate JSON: an 'aws ec2 describe-images' document or the richer
@@ -30,6 +31,7 @@ Options:
   --hang-action <Action>   accept this action's requests and never answer (repeatable)
   --page-size-cap <n>      return at most n items per page whatever MaxResults asks
   --now <iso-date>         fixed clock for deprecation checks
+  --empty-account-pages <n>  ListAccounts serves n empty pages before each non-empty one
   --help                   show this help
 
 Control endpoints: GET /__emulator/stats, POST /__emulator/reset, GET|POST /__emulator/options.
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
         'hang-action': { type: 'string', multiple: true },
         'page-size-cap': { type: 'string' },
         now: { type: 'string' },
+        'empty-account-pages': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
     hangAction: values['hang-action'],
     pageSizeCap: number('page-size-cap', values['page-size-cap'], (n) => Number.isInteger(n) && n > 0),
     now: values.now,
+    emptyAccountPages: number('empty-account-pages', values['empty-account-pages'], (n) => Number.isInteger(n) && n >= 0),
     onInternalError: (err) => process.stderr.write(`emulator: internal error: ${(err as Error)?.stack ?? String(err)}\n`),
   };
 

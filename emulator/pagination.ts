@@ -70,3 +70,19 @@ function decodeToken(token: string): TokenBody | undefined {
     return undefined;
   }
 }
+
+/** An opaque token for other paginations (JSON services): any small JSON object, base64url. */
+export function encodeOpaqueToken(body: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ v: 2, ...body })).toString('base64url');
+}
+
+/** The object of encodeOpaqueToken, or undefined for a token the emulator did not make. */
+export function decodeOpaqueToken(token: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || (parsed as { v?: unknown }).v !== 2) return undefined;
+    return parsed as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,14 +1,17 @@
 // The emulator's HTTP server: Node's own `http`, bound to 127.0.0.1 only. It turns Query
-// requests into action calls, applies the test knobs (latency, throttling, faults, hangs) and
-// keeps the counters. Control endpoints under /__emulator/ let another process read and reset
-// the counters or change the knobs.
+// requests (EC2, STS) and JSON requests (the services of JSON_SERVICES, picked by X-Amz-Target)
+// into action calls, applies the test knobs (latency, throttling, faults, hangs) and keeps the
+// counters. Control endpoints under /__emulator/ let another process read and reset the counters
+// or change the knobs.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EC2_ACTIONS, STS_ACTIONS, type ActionContext } from './actions/index.js';
+import { ORGANIZATIONS } from './actions/organizations.js';
 import { accountForAccessKey, optInStatus, resolveEstate, type Estate, type EstateInput, type ParseEstateOptions } from './estate.js';
 import { ApiError, Errors, ec2ErrorDocument, stsErrorDocument } from './errors.js';
+import { adaptGenericError, isJsonRequest, jsonError, jsonResult, jsonServiceTable, parseJsonRequest, type JsonRequest } from './json-protocol.js';
 import { seededRandom, type Random } from './prng.js';
 import { parseQueryRequest, type QueryRequest } from './query-protocol.js';
 import { StatsRecorder, type EmulatorStats } from './stats.js';
@@ -53,6 +56,8 @@ export interface EmulatorKnobs {
   pageSizeCap?: number;
   /** Fixed clock for deprecation checks and new images (default: the real clock). */
   now?: Date | string;
+  /** Organizations ListAccounts: empty pages (with a NextToken) served before each non-empty page (default 0). */
+  emptyAccountPages?: number;
 }
 
 export interface EmulatorOptions extends EmulatorKnobs {
@@ -85,9 +90,33 @@ const STS_VERSION = '2011-06-15';
 const DEFAULT_REGION = 'us-east-1';
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The services spoken in a JSON protocol, by X-Amz-Target prefix. */
+const JSON_SERVICES = jsonServiceTable([ORGANIZATIONS]);
+
+/** An HTTP answer in any protocol. */
+interface Answer {
+  status: number;
+  contentType: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One API call, whatever its protocol: the counters' key, who calls where, and how to answer. */
+interface Call {
+  action: string;
+  region: string;
+  accessKeyId: string | undefined;
+  /** Runs the action: the success answer, or throws ApiError. */
+  run(): Answer;
+  /** The error answer in the protocol's envelope. */
+  fail(err: ApiError): Answer;
+  /** Rewords the emulator's own errors (throttling, injected faults) the way the service words them. */
+  adapt(err: ApiError): ApiError;
+}
+
 const KNOB_KEYS: (keyof EmulatorKnobs)[] = [
   'latencyMs', 'latencyByAction', 'throttle', 'faultRate', 'faultSeed', 'failAction', 'failRegion', 'failError',
-  'hangAction', 'pageSizeCap', 'now', 'echoHeaders', 'extraRegions',
+  'hangAction', 'pageSizeCap', 'now', 'echoHeaders', 'extraRegions', 'emptyAccountPages',
 ];
 
 function asList(v: string | string[] | undefined): string[] {
@@ -98,6 +127,9 @@ function validateKnobs(k: Partial<EmulatorKnobs>): void {
   if (k.latencyMs !== undefined && !(k.latencyMs >= 0)) throw new Error('latencyMs must be >= 0');
   if (k.faultRate !== undefined && !(k.faultRate >= 0 && k.faultRate <= 1)) throw new Error('faultRate must be between 0 and 1');
   if (k.pageSizeCap !== undefined && !(Number.isInteger(k.pageSizeCap) && k.pageSizeCap > 0)) throw new Error('pageSizeCap must be a positive integer');
+  if (k.emptyAccountPages !== undefined && !(Number.isInteger(k.emptyAccountPages) && k.emptyAccountPages >= 0)) {
+    throw new Error('emptyAccountPages must be a non-negative integer');
+  }
   if (k.now !== undefined && Number.isNaN(new Date(k.now).getTime())) throw new Error('now must be a date');
   if (k.throttle !== undefined && k.throttle !== false && k.throttle !== 'ec2') {
     if (!(k.throttle.capacity >= 1) || !(k.throttle.refillPerSecond >= 0)) {
@@ -158,15 +190,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   }
 
-  function send(res: http.ServerResponse, status: number, body: string, requestId: string, service: 'ec2' | 'sts'): void {
+  function send(res: http.ServerResponse, answer: Answer, requestId: string): void {
     if (res.destroyed || res.headersSent) return;
-    res.writeHead(status, {
-      'Content-Type': 'text/xml;charset=UTF-8',
-      'Content-Length': Buffer.byteLength(body),
+    res.writeHead(answer.status, {
+      ...answer.headers,
+      'Content-Type': answer.contentType,
+      'Content-Length': Buffer.byteLength(answer.body),
       'x-amzn-RequestId': requestId,
-      Server: service === 'ec2' ? 'AmazonEC2' : 'AmazonSTS',
     });
-    res.end(body);
+    res.end(answer.body);
+  }
+
+  function xmlAnswer(status: number, body: string, service: 'ec2' | 'sts'): Answer {
+    return { status, contentType: 'text/xml;charset=UTF-8', headers: { Server: service === 'ec2' ? 'AmazonEC2' : 'AmazonSTS' }, body };
   }
 
   /** Decides the answer to one Query request: an XML body or an ApiError. */
@@ -211,59 +247,127 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return undefined;
   }
 
-  async function handleQuery(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  /** Applies the knobs (hang, throttle, faults, echoed headers, latency) around one call and answers it. */
+  async function serve(res: http.ServerResponse, requestId: string, call: Call, headers: http.IncomingHttpHeaders): Promise<void> {
+    stats.request(call.action, call.region);
+    const leave = stats.enter(call.action);
+    res.on('close', leave);
+    res.on('finish', leave);
+
+    if (asList(knobs.hangAction).includes(call.action)) return; // never answered; close() destroys the socket
+
+    let answer: Answer;
+    try {
+      const account = accountForAccessKey(estate, call.accessKeyId);
+      if (throttle && !throttle.tryTake(account.accountId, call.region, call.action)) {
+        stats.throttled(call.action);
+        throw call.adapt(Errors.requestLimitExceeded());
+      }
+      const fault = injectedFault(call.action, call.region);
+      if (fault) {
+        stats.fault(call.action);
+        throw call.adapt(fault);
+      }
+      if (knobs.echoHeaders && asList(knobs.echoHeaders.action).includes(call.action)) {
+        stats.fault(call.action);
+        throw new ApiError(knobs.echoHeaders.code ?? 'InvalidRequest', `Request rejected by proxy; request headers: ${JSON.stringify(headers)}`, 400);
+      }
+      answer = call.run();
+    } catch (err) {
+      if (!(err instanceof ApiError)) options.onInternalError?.(err);
+      answer = call.fail(err instanceof ApiError ? err : call.adapt(Errors.internalError()));
+    }
+    await delay(knobs.latencyByAction?.[call.action] ?? knobs.latencyMs ?? 0);
+    send(res, answer, requestId);
+  }
+
+  async function handleQuery(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
     const requestId = randomUUID();
     let parsed: QueryRequest;
     try {
-      parsed = parseQueryRequest(req.url ?? '/', req.headers, await readBody(req));
+      parsed = parseQueryRequest(req.url ?? '/', req.headers, body);
     } catch (err) {
       const apiError = err instanceof ApiError ? err : Errors.internalError();
-      send(res, apiError.status, ec2ErrorDocument(apiError, requestId), requestId, 'ec2');
+      send(res, xmlAnswer(apiError.status, ec2ErrorDocument(apiError, requestId), 'ec2'), requestId);
       return;
     }
     const service: 'ec2' | 'sts' = parsed.scope?.service === 'sts' || parsed.version === STS_VERSION ? 'sts' : 'ec2';
     const regionName = parsed.scope?.region ?? DEFAULT_REGION;
-    const actionKey = parsed.action ?? '(none)';
-    stats.request(actionKey, regionName);
-    const leave = stats.enter(actionKey);
-    res.on('close', leave);
-    res.on('finish', leave);
+    await serve(res, requestId, {
+      action: parsed.action ?? '(none)',
+      region: regionName,
+      accessKeyId: parsed.scope?.accessKeyId,
+      adapt: (err) => err,
+      fail: (err) => xmlAnswer(err.status, service === 'sts' ? stsErrorDocument(err, requestId) : ec2ErrorDocument(err, requestId), service),
+      run: () => {
+        const children = dispatch(parsed, service, regionName, parsed.action);
+        const action = parsed.action!;
+        const xml =
+          service === 'sts'
+            ? renderDocument(
+                elAttrs(`${action}Response`, { xmlns: STS_NAMESPACE }, el(`${action}Result`, children), el('ResponseMetadata', leaf('RequestId', requestId))),
+              )
+            : renderDocument(elAttrs(`${action}Response`, { xmlns: EC2_NAMESPACE }, leaf('requestId', requestId), children));
+        return xmlAnswer(200, xml, service);
+      },
+    }, req.headers);
+  }
 
-    if (asList(knobs.hangAction).includes(actionKey)) return; // never answered; close() destroys the socket
+  /** Decides the answer to one JSON request: its output, or an ApiError. */
+  function dispatchJson(request: JsonRequest): unknown {
+    const service = request.service!;
+    const account = accountForAccessKey(estate, request.scope?.accessKeyId);
+    const regionName = request.scope?.region ?? DEFAULT_REGION;
+    const region = estate.regions.get(regionName);
+    if (service.regional && (!region || optInStatus(account, region) === 'not-opted-in')) throw service.errors.regionDisabled(regionName);
+    const op = request.operation;
+    if (account.deniedActions.has(op) || account.deniedActions.has(`${service.iamPrefix}:${op}`)) throw service.errors.denied(account, op);
+    return service.operations[op]!({
+      input: request.input,
+      estate,
+      account,
+      regionName,
+      region,
+      now: knobs.now !== undefined ? new Date(knobs.now) : new Date(),
+      emptyAccountPages: knobs.emptyAccountPages ?? 0,
+    });
+  }
 
-    let status = 200;
+  async function handleJson(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    const requestId = randomUUID();
+    let request: JsonRequest;
+    try {
+      request = parseJsonRequest(req.headers, body, JSON_SERVICES);
+    } catch (err) {
+      const apiError = err instanceof ApiError ? err : Errors.internalError();
+      const service = JSON_SERVICES.get(String(req.headers['x-amz-target'] ?? '').replace(/\.[^.]*$/, ''));
+      send(res, jsonError(service, apiError), requestId);
+      return;
+    }
+    const service = request.service!;
+    await serve(res, requestId, {
+      action: request.operation,
+      region: request.scope?.region ?? DEFAULT_REGION,
+      accessKeyId: request.scope?.accessKeyId,
+      adapt: (err) => adaptGenericError(service, err),
+      fail: (err) => jsonError(service, err),
+      run: () => jsonResult(service, dispatchJson(request)),
+    }, req.headers);
+  }
+
+  /** Reads the body, then answers in the request's protocol (JSON when it names an X-Amz-Target). */
+  async function handleApiRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let body: string;
     try {
-      const account = accountForAccessKey(estate, parsed.scope?.accessKeyId);
-      if (throttle && !throttle.tryTake(account.accountId, regionName, actionKey)) {
-        stats.throttled(actionKey);
-        throw Errors.requestLimitExceeded();
-      }
-      const fault = injectedFault(actionKey, regionName);
-      if (fault) {
-        stats.fault(actionKey);
-        throw fault;
-      }
-      if (knobs.echoHeaders && asList(knobs.echoHeaders.action).includes(actionKey)) {
-        stats.fault(actionKey);
-        throw new ApiError(knobs.echoHeaders.code ?? 'InvalidRequest', `Request rejected by proxy; request headers: ${JSON.stringify(req.headers)}`, 400);
-      }
-      const children = dispatch(parsed, service, regionName, parsed.action);
-      const action = parsed.action!;
-      body =
-        service === 'sts'
-          ? renderDocument(
-              elAttrs(`${action}Response`, { xmlns: STS_NAMESPACE }, el(`${action}Result`, children), el('ResponseMetadata', leaf('RequestId', requestId))),
-            )
-          : renderDocument(elAttrs(`${action}Response`, { xmlns: EC2_NAMESPACE }, leaf('requestId', requestId), children));
+      body = await readBody(req);
     } catch (err) {
-      if (!(err instanceof ApiError)) options.onInternalError?.(err);
       const apiError = err instanceof ApiError ? err : Errors.internalError();
-      status = apiError.status;
-      body = service === 'sts' ? stsErrorDocument(apiError, requestId) : ec2ErrorDocument(apiError, requestId);
+      const requestId = randomUUID();
+      send(res, xmlAnswer(apiError.status, ec2ErrorDocument(apiError, requestId), 'ec2'), requestId);
+      return;
     }
-    await delay(knobs.latencyByAction?.[actionKey] ?? knobs.latencyMs ?? 0);
-    send(res, status, body, requestId, service);
+    if (isJsonRequest(req.headers)) return handleJson(req, res, body);
+    return handleQuery(req, res, body);
   }
 
   async function handleControl(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
@@ -291,7 +395,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const work = path.startsWith('/__emulator/') ? handleControl(req, res, path) : handleQuery(req, res);
+    const work = path.startsWith('/__emulator/') ? handleControl(req, res, path) : handleApiRequest(req, res);
     work.catch(() => {
       if (!res.headersSent) res.destroy();
     });

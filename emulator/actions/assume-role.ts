@@ -16,7 +16,9 @@ function assumeRole(ctx: ActionContext) {
   if (!roleArn || !sessionName) throw new ApiError('ValidationError', 'RoleArn and RoleSessionName are required', 400);
   const match = ROLE_ARN.exec(roleArn);
   const target = match ? ctx.estate.accounts.get(match[1]!) : undefined;
-  if (!match || !target) {
+  // STS answers AccessDenied, not NoSuchEntity, for a role that does not exist (Accounts[].Roles).
+  const roleName = match?.[2]!.split('/').pop();
+  if (!match || !target || (target.roles !== undefined && !target.roles.has(roleName!))) {
     throw new ApiError('AccessDenied', `User: ${ctx.account.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
   }
   const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;

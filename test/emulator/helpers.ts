@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SaxesParser } from 'saxes';
 import { STSClient } from '@aws-sdk/client-sts';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server.js';
 
 // No AWS_* variable or shared config file of this machine may influence the clients.
@@ -48,6 +49,10 @@ export function ec2(emulator: RunningEmulator, o: ClientOptions = {}): EC2Client
 
 export function sts(emulator: RunningEmulator, o: ClientOptions = {}): STSClient {
   return new STSClient(clientConfig(emulator, o));
+}
+
+export function organizations(emulator: RunningEmulator, o: ClientOptions = {}): OrganizationsClient {
+  return new OrganizationsClient(clientConfig(emulator, o));
 }
 
 /** Starts an emulator for the duration of `fn`, always closing it. */
