@@ -9,14 +9,15 @@ Exit codes:
   1  the scan was complete and at least one finding reached --fail-on
        (suppressed findings, and with --baseline unchanged ones, do not count)
   2  usage or configuration error (bad option, bad --filter or --input, no region, no credentials)
-  3  the scan was incomplete (a region or an image could not be read), or ami-audit failed
+  3  the scan was incomplete (an account, a region or an image could not be read), or ami-audit failed
        (including a report that could not be written)
   141  standard output was closed by its reader (| head): the scan stopped quietly
 
 Examples:
   ami-audit scan --region us-east-1 eu-west-1
   ami-audit scan --input examples/estate.json --output json | jq '.images[] | select(.readiness != "ready") | .imageId'
-  ami-audit scan --filter Name=tag:Team,Values=web --fail-on critical`;
+  ami-audit scan --filter Name=tag:Team,Values=web --fail-on critical
+  ami-audit scan --org --org-role ami-audit-read --external-id "$ID" --region all --output ndjson`;
 
 export const DIFF_HELP = `
 Exit codes:
