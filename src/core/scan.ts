@@ -119,10 +119,6 @@ export async function scan(request: ScanRequest & AccountScheduling, deps: ScanD
     skipped.push(...(deps.organization?.skipped ?? []));
     const accounts = deps.accounts.map(withAccountName);
     const plans = await planRegions(request.regions, accounts, context, skipped, accountConcurrency);
-    for (const plan of plans) {
-      const { accountId } = await plan.identity;
-      if (accountId) counter.addAccount(accountId, plan.account.name);
-    }
     // Accounts one after another under --account-concurrency, regions within each under
     // --region-concurrency; an account's clients go as soon as its regions are read.
     const limitAccounts = pLimit(accountConcurrency);
@@ -139,6 +135,12 @@ export async function scan(request: ScanRequest & AccountScheduling, deps: ScanD
       ),
     );
     const images = perAccount.flat();
+    // Every account planned has its totals, an account with no image too. Not before the scan: a
+    // single account's identity runs alongside its first listing call.
+    for (const plan of plans) {
+      const { accountId } = await plan.identity;
+      if (accountId) counter.addAccount(accountId, plan.account.name);
+    }
     for (const error of missingImageErrors(context.imageIds)) recordError(error);
     const accountRegions = await Promise.all(
       plans.map(async (plan): Promise<ScopeAccountRegions> => ({ account: plan.account.label, accountId: (await plan.identity).accountId, regions: plan.regions })),
