@@ -14,6 +14,7 @@ import { startEmulatorProcess, type EmulatorProcess } from './emulator-process.j
 import { liveMemoryRows, offlineFormatRows } from './formats.js';
 import { throttleRows } from './throttle.js';
 import { fleetRows } from './fleet.js';
+import { organizationRows } from './organization.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,6 +28,10 @@ const LATENCY_MS = 20;
 const BUCKET = { capacity: 100, refillPerSecond: 200 };
 const TIME_SCALE = 10;
 const QUICK = process.argv.includes('--quick');
+/** `--only <names>`: run only these groups of rows (scan, throttle, cold-start, memory, organization), comma-separated. */
+const ONLY_AT = process.argv.indexOf('--only');
+const ONLY = ONLY_AT === -1 ? undefined : new Set((process.argv[ONLY_AT + 1] ?? '').split(','));
+const runs = (group: string): boolean => ONLY === undefined || ONLY.has(group);
 
 interface Row {
   measure: string;
@@ -194,12 +199,10 @@ function printTable(): void {
   console.log(`\nmachine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; latency ${LATENCY_MS} ms; bucket ${BUCKET.capacity} / ${BUCKET.refillPerSecond} per s (EC2's 100 / 20 per s, time × ${TIME_SCALE}) except the throttle rows: real time, latency 10 ms, 20 calls in flight`);
 }
 
-// `npm run bench -- --only <group>` measures one group of rows: scan, throttle, fleet, coldstart, memory.
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-const wanted = (group: string) => only === undefined || only === group;
-if (wanted('scan')) await scanRows();
-if (wanted('throttle')) rows.push(...(await throttleRows({ quick: QUICK, log })));
-if (wanted('fleet')) rows.push(...(await fleetRows(log)));
-if (wanted('coldstart')) await coldStartRows();
-if (wanted('memory')) await memoryRows();
+if (runs('scan')) await scanRows();
+if (runs('throttle')) rows.push(...(await throttleRows({ quick: QUICK, log })));
+if (runs('fleet')) rows.push(...(await fleetRows(log)));
+if (runs('cold-start')) await coldStartRows();
+if (runs('memory')) await memoryRows();
+if (runs('organization')) rows.push(...(await organizationRows({ quick: QUICK, log, latencyMs: LATENCY_MS, credentials })));
 printTable();

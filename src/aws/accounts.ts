@@ -18,8 +18,10 @@ export interface AccountSelection {
 }
 
 /** An account reached through the SDK: one credentials provider, a client per region, all destroyed at the end. */
-class SdkAccountPort implements AccountPort, FixAccountPort {
+export class SdkAccountPort implements AccountPort, FixAccountPort {
   readonly label: string;
+  readonly accountId?: string;
+  readonly name?: string;
   private readonly clients: { destroy(): void }[] = [];
   private readonly writers = new Map<string, SdkImageWriter>();
   /** Ends the clients' throttle waits once the account is done with, so no timer outlives the scan. */
@@ -31,21 +33,26 @@ class SdkAccountPort implements AccountPort, FixAccountPort {
     readonly homeRegion: string,
     private readonly credentials: Credentials | undefined,
     private readonly onCall: ApiCallListener | undefined,
+    known: { accountId?: string; name?: string } = {},
   ) {
     this.label = label;
+    if (known.accountId !== undefined) this.accountId = known.accountId;
+    if (known.name !== undefined) this.name = known.name;
     // Every waiting call listens on it (up to --concurrency per region): not a leak.
     setMaxListeners(0, this.stop.signal);
   }
 
   async identify(signal?: AbortSignal): Promise<string> {
-    const client = this.track(
+    // Called once per account: its client goes as soon as it has answered, so that planning a
+    // thousand accounts leaves no thousand idle clients behind.
+    const client = (
       new STSClient({
         region: this.homeRegion,
         maxAttempts: this.settings.maxAttempts,
         ...this.credentialOptions(),
         ...(this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {}),
         requestHandler: { requestTimeout: this.settings.requestTimeoutMs, throwOnRequestTimeout: true },
-      }),
+      })
     );
     const started = performance.now();
     try {
@@ -56,11 +63,13 @@ class SdkAccountPort implements AccountPort, FixAccountPort {
     } catch (error) {
       this.report('GetCallerIdentity', started, error);
       throw describeAwsError(error, { action: 'GetCallerIdentity', region: this.homeRegion, ...this.callContext() });
+    } finally {
+      client.destroy();
     }
   }
 
   async listRegions(signal?: AbortSignal): Promise<RegionInfo[]> {
-    const client = this.track(createEc2Client(this.settings, this.homeRegion, this.credentials, { stop: this.stop.signal }));
+    const client = createEc2Client(this.settings, this.homeRegion, this.credentials, { stop: this.stop.signal });
     const started = performance.now();
     try {
       const output = await client.send(new DescribeRegionsCommand({ AllRegions: true }), { abortSignal: signal });
@@ -71,6 +80,8 @@ class SdkAccountPort implements AccountPort, FixAccountPort {
     } catch (error) {
       this.report('DescribeRegions', started, error);
       throw describeAwsError(error, { action: 'DescribeRegions', region: this.homeRegion, ...this.callContext() });
+    } finally {
+      client.destroy();
     }
   }
 
@@ -107,6 +118,11 @@ class SdkAccountPort implements AccountPort, FixAccountPort {
     for (const client of this.clients.splice(0)) client.destroy();
   }
 
+  /** The scan is done with the account: its clients go now rather than at the end of the scan. */
+  release(): void {
+    this.destroy();
+  }
+
   private credentialOptions(): { credentials?: Credentials; profile?: string } {
     if (this.credentials) return { credentials: this.credentials };
     return this.settings.profile ? { profile: this.settings.profile } : {};
@@ -127,13 +143,14 @@ class SdkAccountPort implements AccountPort, FixAccountPort {
   }
 }
 
-type CredentialIdentity = Awaited<ReturnType<Extract<Credentials, (...args: never[]) => unknown>>>;
+/** What a credentials provider resolves to: keys, a session token, an expiry. */
+export type CredentialIdentity = Awaited<ReturnType<Extract<Credentials, (...args: never[]) => unknown>>>;
 
 /**
  * Returns a provider that all of an account's clients share: one AssumeRole call, not one per client
  * (the STS and EC2 clients ask at the same moment), renewed five minutes before the credentials expire.
  */
-function shareCredentials(provider: () => Promise<CredentialIdentity>): () => Promise<CredentialIdentity> {
+export function shareCredentials(provider: () => Promise<CredentialIdentity>): () => Promise<CredentialIdentity> {
   let pending: Promise<CredentialIdentity> | undefined;
   const refresh = (): Promise<CredentialIdentity> => {
     pending = provider().catch((error: unknown) => {

@@ -38,6 +38,8 @@ const SERVICE_NAMES = { ec2: 'EC2', cloudwatch: 'CloudWatch', sts: 'STS', organi
  * credentials redacted (`redactSecrets`): an endpoint or a proxy may echo request headers.
  */
 export function describeAwsError(error: unknown, context: CallContext): AmiAuditError | AwsCallError {
+  // Already described where it happened (an assumed role's credentials, refused by STS).
+  if (error instanceof AwsCallError || error instanceof AmiAuditError) return error;
   const sdkError = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
   const awsCode = redactSecrets(sdkError.Code ?? sdkError.code ?? sdkError.name ?? 'Error');
   const awsMessage = redactSecrets(firstLine(sdkError.message ?? String(error)));

@@ -6,6 +6,7 @@ import type { RawFixOptions } from './fix-options.js';
 import type { RawScanOptions } from './options.js';
 import { buildProgram } from './program.js';
 import type { RawDiffOptions } from './run-diff.js';
+import type { RawMergeOptions } from './run-merge.js';
 import type { CliIo } from './terminal.js';
 
 /** Runs the CLI and returns the exit status; the only place that decides how an error ends the process. */
@@ -30,6 +31,11 @@ export async function main(argv: string[], io: CliIo, version = '0.0.0'): Promis
       // Loaded only for fix: --help stays small, and the read-only commands never load the write path.
       const { runFix } = await import('./run-fix.js');
       exitCode = await runFix(options, io);
+    },
+    onMerge: async (paths: string[], options: RawMergeOptions) => {
+      // Loaded only for merge: it renders reports but never calls AWS.
+      const { runMerge } = await import('./run-merge.js');
+      exitCode = await runMerge(paths, options, io, { name: 'ami-audit', version });
     },
   };
   const program = buildProgram(version, actions, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(terminalSafe(text, { keepLineBreaks: true })) });

@@ -18,7 +18,12 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'where', flags: '--region <names...>', description: 'regions to scan, or "all" for every region enabled for the account (default: each account\'s own, from AWS_REGION, AWS_DEFAULT_REGION or its profile)' },
   { group: 'where', flags: '--profile <names...>', description: 'named profiles from ~/.aws/config and ~/.aws/credentials, one account each (default: AWS_PROFILE, then the SDK\'s credential chain)' },
   { group: 'where', flags: '--role-arn <arns...>', description: 'IAM roles to assume, one account each (source credentials: the first --profile or the default chain)' },
-  { group: 'where', flags: '--external-id <id>', description: 'external id for --role-arn' },
+  { group: 'where', flags: '--external-id <id>', description: 'external id for --role-arn, or for the --org-role of each account' },
+  { group: 'where', flags: '--org', description: 'scan every ACTIVE account of the AWS Organization: lists them with Organizations ListAccounts (credentials of the management account or a delegated administrator, from --profile or the default chain), scans the caller\'s own account with its credentials and the others through --org-role' },
+  { group: 'where', flags: '--org-role <name>', description: 'with --org: the IAM role assumed in each member account (OrganizationAccountAccessRole, which Organizations creates, is an administrator role: deploy examples/org-readonly-role.yaml instead)', defaultValue: 'OrganizationAccountAccessRole' },
+  { group: 'where', flags: '--accounts <ids...>', description: 'with --org: only these 12-digit account ids' },
+  { group: 'where', flags: '--exclude-accounts <ids...>', description: 'with --org: not these account ids (listed as skipped)' },
+  { group: 'where', flags: '--shard <i/n>', description: 'with --org: scan only part i of n (1 to n) of the accounts, sorted by id, for one CI job per part; join the reports with "ami-audit merge"' },
   { group: 'where', flags: '--endpoint-url <url>', description: 'send EC2 calls to this URL instead of AWS (an EC2-compatible endpoint such as the bundled emulator)' },
   { group: 'what', flags: '--owners <ids...>', description: 'image owners: account ids, self, amazon, aws-marketplace, aws-backup-vault (default: self, unless --image-ids or --executable-users is given)' },
   { group: 'what', flags: '--executable-users <ids...>', description: 'images these users may launch: account ids, self, all' },
@@ -33,7 +38,8 @@ export const SCAN_OPTIONS: OptionSpec[] = [
   { group: 'checks', flags: '--evidence [days]', description: 'also read CloudWatch\'s MetadataNoToken metrics of those instances over the last <days> days (1-455; 14 when no number is given) to tell images that still call IMDSv1 from those safe to flag (implies --fleet; adds the evidence check)' },
   { group: 'checks', flags: '--concurrency <n>', description: 'most DescribeImageAttribute calls in flight per region (1-100)', defaultValue: 10 },
   { group: 'checks', flags: '--attribute-rate <spec>', description: 'a ceiling on DescribeImageAttribute calls per region, as <burst>:<per-second> (e.g. 50:10 to leave part of EC2\'s 100:20 to other callers), or off; below it the pace adapts to what EC2 grants', defaultValue: 'off' },
-  { group: 'checks', flags: '--region-concurrency <n>', description: 'most regions scanned at once (1-32)', defaultValue: 4 },
+  { group: 'checks', flags: '--region-concurrency <n>', description: 'most regions scanned at once in each account (1-32)', defaultValue: 4 },
+  { group: 'checks', flags: '--account-concurrency <n>', description: 'most accounts scanned at once (1-64); regions in flight are at most this times --region-concurrency', defaultValue: 8 },
   { group: 'output', flags: '--output <format>', description: 'table (fitted to the terminal), json (one document), ndjson (one line per image as it is classified, then a summary line), csv (for spreadsheets), sarif (GitHub code scanning) or markdown (a summary); every format gives the same exit code', defaultValue: 'table' },
   { group: 'output', flags: '--report <format=path>', description: 'also write the report in another format to a file, e.g. sarif=ami-audit.sarif (repeatable: one scan, several reports)', repeatable: true },
   { group: 'output', flags: '--step-summary', description: 'append the Markdown summary to the file GITHUB_STEP_SUMMARY names (GitHub Actions)' },
@@ -57,6 +63,12 @@ export interface RawScanOptions {
   profile?: string[];
   roleArn?: string[];
   externalId?: string;
+  org?: boolean;
+  orgRole?: string;
+  accounts?: string[];
+  excludeAccounts?: string[];
+  shard?: string;
+  accountConcurrency?: string | number;
   endpointUrl?: string;
   owners?: string[];
   executableUsers?: string[];

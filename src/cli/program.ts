@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { SCAN_OPTIONS, type RawScanOptions } from './options.js';
 import type { RawDiffOptions } from './run-diff.js';
 import { FIX_OPTIONS, type RawFixOptions } from './fix-options.js';
+import type { RawMergeOptions } from './run-merge.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -9,14 +10,15 @@ Exit codes:
   1  the scan was complete and at least one finding reached --fail-on
        (suppressed findings, and with --baseline unchanged ones, do not count)
   2  usage or configuration error (bad option, bad --filter or --input, no region, no credentials)
-  3  the scan was incomplete (a region or an image could not be read), or ami-audit failed
+  3  the scan was incomplete (an account, a region or an image could not be read), or ami-audit failed
        (including a report that could not be written)
   141  standard output was closed by its reader (| head): the scan stopped quietly
 
 Examples:
   ami-audit scan --region us-east-1 eu-west-1
   ami-audit scan --input examples/estate.json --output json | jq '.images[] | select(.readiness != "ready") | .imageId'
-  ami-audit scan --filter Name=tag:Team,Values=web --fail-on critical`;
+  ami-audit scan --filter Name=tag:Team,Values=web --fail-on critical
+  ami-audit scan --org --org-role ami-audit-read --external-id "$ID" --region all --output ndjson`;
 
 export const DIFF_HELP = `
 Exit codes:
@@ -68,9 +70,28 @@ export interface CommandActions {
   onDiff(oldPath: string, newPath: string, options: RawDiffOptions): Promise<void>;
   /** Runs `fix` (which loads the AWS SDK). */
   onFix(options: RawFixOptions): Promise<void>;
+  /** Runs `merge <reports...>`. */
+  onMerge(paths: string[], options: RawMergeOptions): Promise<void>;
 }
 
-/** Returns the commander program with the `scan`, `diff` and `fix` commands bound to `actions`. */
+export const MERGE_HELP = `
+Exit codes (as "ami-audit scan" on everything at once):
+  0  every report was complete and no finding reached --fail-on
+  1  every report was complete and at least one finding reached --fail-on
+  2  usage error, a file that is not an ami-audit report, or shards of different splits
+  3  a report comes from an incomplete scan, or a shard of the split is missing
+  141  standard output was closed by its reader (| head)
+
+The summary is counted again from the images; errors and skipped accounts and regions are kept.
+Reports of "ami-audit scan --org --shard i/n" say which shard they are: a missing one is named
+and makes the merged report incomplete.
+
+Examples:
+  ami-audit merge shard-*.json --output json > organization.json
+  ami-audit merge shard-*.ndjson --output sarif > ami-audit.sarif
+  ami-audit diff last-week.json organization.json`;
+
+/** Returns the commander program with the `scan`, `diff`, `fix` and `merge` commands bound to `actions`. */
 export function buildProgram(
   version: string,
   actions: CommandActions,
@@ -130,6 +151,20 @@ export function buildProgram(
     if (spec.defaultValue !== undefined) option.default(spec.defaultValue, String(spec.defaultValue));
     fixCommand.addOption(option);
   }
+
+  program
+    .command('merge')
+    .description('Combine reports of "ami-audit scan" (JSON or NDJSON, such as the shards of --org --shard) into one report')
+    .argument('<reports...>', 'the reports to combine')
+    .configureOutput({ outputError: (text, write) => write(`ami-audit: ${oneLine(text)} (see "ami-audit merge --help")\n`) })
+    .addOption(new Option('--output <format>', 'json, ndjson, table, csv, sarif or markdown').default('json'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity: info, low, medium, high, critical, or none').default('high'))
+    .addOption(new Option('--no-color', 'no colour in the table'))
+    .addOption(new Option('--quiet', 'no warnings on stderr (errors are still printed)'))
+    .addOption(new Option('--debug', 'the stack of an error'))
+    .exitOverride()
+    .addHelpText('after', MERGE_HELP)
+    .action(async (paths: string[], options: RawMergeOptions) => actions.onMerge(paths, options));
   return program;
 }
 

@@ -2,7 +2,7 @@ import { Baseline } from '../core/baseline.js';
 import { EXIT, gate } from '../core/policy.js';
 import { scanDocument } from '../core/scan-document.js';
 import { Suppressor, type SuppressionReport } from '../core/suppressions.js';
-import type { ScanError } from '../core/types.js';
+import type { ScanError, SkippedRegion } from '../core/types.js';
 import { readIgnoreFile } from '../input/read-ignore-file.js';
 import { readImagesDocument } from '../input/read-images-document.js';
 import { readReport } from '../input/read-report.js';
@@ -41,9 +41,7 @@ export async function runScan(raw: RawScanOptions, io: CliIo, tool: ToolInfo): P
     throw error;
   }
 
-  for (const skipped of report.skipped) {
-    if (!settings.quiet) io.stderr.write(`${terminalSafe(`ami-audit: skipped ${skipped.region}${skipped.accountId ? ` in ${skipped.accountId}` : ''}: ${skipped.reason}`)}\n`);
-  }
+  for (const skipped of report.skipped) if (!settings.quiet) io.stderr.write(`${terminalSafe(`ami-audit: ${skippedLine(skipped)}`)}\n`);
   const severalAccounts = report.scope.accounts.length > 1;
   for (const line of errorLines(report.errors, (error) => formatScanError(error, severalAccounts), severalAccounts)) io.stderr.write(`ami-audit: error: ${line}\n`);
   if (ignoreFile && report.summary.suppressions && !settings.quiet) {
@@ -66,6 +64,13 @@ async function scanInput(settings: ScanSettings, io: CliIo, reports: ReportFanOu
   const { images, ...report } = scanDocument(records, { checks: settings.checks, input: settings.input!, region, ...comparisons });
   for (const image of images) reports.image(image);
   return report;
+}
+
+/** One line for something not scanned on purpose: a region of an account, or (region "all") a whole account. */
+export function skippedLine(skipped: SkippedRegion): string {
+  const account = `${skipped.accountId ?? ''}${skipped.accountName ? ` (${skipped.accountName})` : ''}`;
+  if (skipped.region === 'all' && skipped.accountId) return `skipped account ${account}: ${skipped.reason}`;
+  return `skipped ${skipped.region}${skipped.accountId ? ` in ${account}` : ''}: ${skipped.reason}`;
 }
 
 /** One line for an error of the scan; the message came partly from AWS, so it is made safe to print. */

@@ -4,6 +4,7 @@ import { noRegionError } from '../aws/ec2-sdk.js';
 import { checkProfilesExist, readSharedConfig, regionFor } from '../aws/shared-config.js';
 import { closestRegion, isRegionShaped, KNOWN_REGIONS } from '../core/region-names.js';
 import { scan, type ScanObserver } from '../core/scan.js';
+import { planOrganization } from '../core/plan-organization.js';
 import type { ScanReport } from '../render/index.js';
 import type { Comparisons } from './run-scan.js';
 import { AmiAuditError } from '../errors.js';
@@ -37,12 +38,15 @@ export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<R
     ...(settings.endpointUrl ? { endpointUrl: settings.endpointUrl } : {}),
     ...(settings.attributeRate ? { attributeRate: settings.attributeRate } : {}),
   };
-  const accounts = createAccountPorts(
-    { profiles: settings.profiles, roleArns: settings.roleArns, ...(settings.externalId ? { externalId: settings.externalId } : {}) },
-    clientSettings,
-    homeRegion,
-    onCall,
-  );
+  const organization = settings.org ? await listOrganization(settings, clientSettings, homeRegion(settings.profiles[0]), onCall) : undefined;
+  const accounts = organization
+    ? organization.accounts
+    : createAccountPorts(
+        { profiles: settings.profiles, roleArns: settings.roleArns, ...(settings.externalId ? { externalId: settings.externalId } : {}) },
+        clientSettings,
+        homeRegion,
+        onCall,
+      );
   // The progress line is for a person at a terminal; verbose logs, or a report streaming to the same
   // terminal (every format but the table, which prints at the end), would tear it apart.
   const streamsToTerminal = settings.output !== 'table' && io.stdout.isTTY === true;
@@ -73,16 +77,39 @@ export async function scanAws(settings: ScanSettings, io: CliIo, reports: Pick<R
         ...(settings.evidenceDays !== undefined ? { evidenceDays: settings.evidenceDays } : {}),
         concurrency: settings.concurrency,
         regionConcurrency: settings.regionConcurrency,
+        accountConcurrency: settings.accountConcurrency,
         ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
         ...comparisons,
       },
-      { accounts, observer, collectImages: false },
+      { accounts, observer, collectImages: false, ...(organization ? { organization: organization.plan } : {}) },
     );
     return report;
   } finally {
     progressLine?.stop();
     for (const account of accounts) account.destroy();
+    organization?.destroy();
   }
+}
+
+/**
+ * Lists the organization with the caller's credentials (the first --profile or the default chain) and
+ * returns the account ports of the accounts chosen, with the plan that chose them.
+ */
+async function listOrganization(settings: ScanSettings, clientSettings: AwsClientSettings, region: string, onCall: (event: ApiCallEvent) => void) {
+  // Loaded only for --org: a scan of named accounts never pays for the Organizations client.
+  const { SdkOrganizationPort, createOrganizationAccountPorts } = await import('../aws/organization.js');
+  const profile = settings.profiles[0];
+  const callerSettings = profile ? { ...clientSettings, profile } : clientSettings;
+  const port = new SdkOrganizationPort(callerSettings, region, onCall);
+  let plan;
+  try {
+    plan = await planOrganization(port, settings.org!);
+  } finally {
+    port.destroy();
+  }
+  const access = { role: settings.org!.role, ...(profile ? { profile } : {}), ...(settings.externalId ? { externalId: settings.externalId } : {}) };
+  const { accounts, destroy } = createOrganizationAccountPorts(plan.accounts, access, clientSettings, region, onCall);
+  return { plan, accounts, destroy };
 }
 
 /**

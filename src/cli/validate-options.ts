@@ -2,6 +2,8 @@ import type { ImageQuery } from '../core/ports.js';
 import { parseFilter } from '../core/filter-shorthand.js';
 import type { FailOn } from '../core/policy.js';
 import { DEFAULT_EVIDENCE_DAYS } from '../core/fleet/evidence.js';
+import type { OrganizationSelection } from '../core/plan-organization.js';
+import type { Shard } from '../core/types.js';
 import { CHECK_NAMES, type CheckName } from '../core/rules.js';
 import { closestRegion, isRegionShaped } from '../core/region-names.js';
 import { isSeverity } from '../core/severity.js';
@@ -12,6 +14,7 @@ import { OUTPUT_FORMAT_NAMES, type OutputFormat } from '../render/index.js';
 import { stripControlSequences } from '../render/sanitize.js';
 import { redactUrl } from '../redact-secrets.js';
 import type { RawScanOptions } from './options.js';
+import { DEFAULT_ACCOUNT_CONCURRENCY } from '../core/plan-accounts.js';
 
 
 /** A scan's settings after validation: every value checked, every list split, every unit converted. */
@@ -21,6 +24,8 @@ export interface ScanSettings {
   profiles: string[];
   roleArns: string[];
   externalId?: string;
+  /** `--org`: list the organization and scan its accounts (`--org-role`, `--accounts`, `--exclude-accounts`, `--shard`). */
+  org?: OrganizationSelection;
   endpointUrl?: string;
   query: ImageQuery;
   input?: string;
@@ -30,6 +35,8 @@ export interface ScanSettings {
   evidenceDays?: number;
   concurrency: number;
   regionConcurrency: number;
+  /** Most accounts scanned at once (`--account-concurrency`). */
+  accountConcurrency: number;
   /** A ceiling on `DescribeImageAttribute` calls per region; undefined (the default) when there is none. */
   attributeRate?: BucketShape;
   output: OutputFormat;
@@ -80,7 +87,8 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
   for (const roleArn of roleArns) {
     if (!ROLE_ARN.test(roleArn)) usage(`--role-arn "${roleArn}" is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>`);
   }
-  if (raw.externalId !== undefined && roleArns.length === 0) usage('--external-id goes with --role-arn');
+  const org = organizationSelection(raw, roleArns);
+  if (raw.externalId !== undefined && roleArns.length === 0 && !org) usage('--external-id goes with --role-arn or --org');
   const settings: ScanSettings = {
     regions: regions[0] === 'all' ? 'all' : regions,
     profiles: unique(namesOf(raw.profile, '--profile')),
@@ -98,6 +106,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     ...(checks.includes('evidence') ? { evidenceDays: evidenceDays ?? DEFAULT_EVIDENCE_DAYS } : {}),
     concurrency: integerIn(raw.concurrency, 1, 100, '--concurrency'),
     regionConcurrency: integerIn(raw.regionConcurrency, 1, 32, '--region-concurrency'),
+    accountConcurrency: integerIn(raw.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY, 1, 64, '--account-concurrency'),
     output,
     reports: (raw.report ?? []).map(reportSpec),
     sarifIncludeSuppressed: raw.sarifIncludeSuppressed === true,
@@ -110,6 +119,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     verbose: raw.verbose === true || raw.debug === true,
     debug: raw.debug === true,
   };
+  if (org) settings.org = org;
   const attributeRate = bucketShape(raw.attributeRate ?? 'off');
   if (attributeRate) settings.attributeRate = attributeRate;
   if (raw.ignoreFile !== undefined) settings.ignoreFile = raw.ignoreFile;
@@ -120,8 +130,8 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
   if (raw.endpointUrl !== undefined) settings.endpointUrl = endpointUrl(raw.endpointUrl);
   if (raw.input !== undefined) {
     settings.input = raw.input;
-    if (settings.regions === 'all' || settings.profiles.length > 1 || roleArns.length > 0) {
-      usage('--input classifies one saved document: --region all, several --profile and --role-arn need AWS');
+    if (settings.regions === 'all' || settings.profiles.length > 1 || roleArns.length > 0 || org) {
+      usage('--input classifies one saved document: --region all, several --profile, --role-arn and --org need AWS');
     }
     if (checks.includes('fleet') || checks.includes('evidence')) {
       usage('--fleet, --evidence and the fleet and evidence checks read instances, launch templates and CloudWatch in AWS: drop them with --input, or scan AWS');
@@ -133,6 +143,50 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     }
   }
   return settings;
+}
+
+/** The role Organizations creates in the accounts it creates (an administrator role). */
+export const DEFAULT_ORG_ROLE = 'OrganizationAccountAccessRole';
+const ACCOUNT_ID = /^\d{12}$/;
+/** An IAM role name, optionally with a path (`audit/ami-audit-read`). */
+const ROLE_NAME = /^[\w+=,.@-]+(?:\/[\w+=,.@-]+)*$/;
+
+/**
+ * Returns what `--org` asks for, or undefined without it. The options that only mean something for
+ * an organization are refused without it, and `--org` is refused with what would contradict it: a
+ * list of roles (it chooses the roles itself) or several profiles (one set of credentials lists it).
+ */
+function organizationSelection(raw: RawScanOptions, roleArns: string[]): OrganizationSelection | undefined {
+  const include = accountIds(raw.accounts, '--accounts');
+  const exclude = accountIds(raw.excludeAccounts, '--exclude-accounts');
+  const role = raw.orgRole ?? DEFAULT_ORG_ROLE;
+  if (raw.org !== true) {
+    const stray = [include.length > 0 && '--accounts', exclude.length > 0 && '--exclude-accounts', raw.shard !== undefined && '--shard', role !== DEFAULT_ORG_ROLE && '--org-role'].filter(Boolean);
+    if (stray.length > 0) usage(`${stray.join(', ')} ${stray.length === 1 ? 'goes' : 'go'} with --org: add --org to scan the organization's accounts`);
+    return undefined;
+  }
+  if (roleArns.length > 0) usage('--org and --role-arn do not go together: --org assumes --org-role in every account it lists; use --role-arn alone for a list of roles');
+  if (splitList(raw.profile).length > 1) usage("--org lists the organization with one set of credentials: give at most one --profile (the management account's or a delegated administrator's)");
+  if (!ROLE_NAME.test(role) || role.length > 512) usage(`--org-role "${stripControlSequences(role)}" is not an IAM role name: give a name such as ami-audit-read (not an ARN)`);
+  return { role, include, exclude, ...(raw.shard !== undefined ? { shard: shardOf(raw.shard) } : {}) };
+}
+
+/** Returns the 12-digit account ids of an option, each once. */
+function accountIds(values: string[] | undefined, flag: string): string[] {
+  const ids = unique(namesOf(values, flag));
+  for (const id of ids) if (!ACCOUNT_ID.test(id)) usage(`${flag} "${stripControlSequences(id)}" is not an AWS account id: give 12 digits, such as 123456789012`);
+  return ids;
+}
+
+/** Parses `--shard <i>/<n>`: part i (from 1) of n. */
+function shardOf(spec: string): Shard {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(spec.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    return usage(`--shard "${stripControlSequences(spec)}" is not valid: give <i>/<n> with 1 <= i <= n, such as 1/4 (part 1 of 4)`);
+  }
+  return { index, count };
 }
 
 /**

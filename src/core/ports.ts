@@ -44,6 +44,12 @@ export interface AccountPort {
   ec2(region: string): Ec2Port;
   /** Returns the fleet port for one region: needed only by a scan that reads the fleet view (`--fleet`, `--evidence`). */
   fleet?(region: string): FleetPort;
+  /** The account id, when it is known before any call (an account of the organization). */
+  readonly accountId?: string;
+  /** The account's name in AWS Organizations, when the organization was listed. */
+  readonly name?: string;
+  /** Called once the scan is done with the account: its clients and connections may go. */
+  release?(): void;
 }
 
 /** The time window of an evidence query. */
@@ -101,4 +107,20 @@ export interface FixAccountPort {
   ec2(region: string): Ec2Port;
   /** Returns the writer for one region, paced for EC2's bucket of mutating calls. */
   imageWriter(region: string): ImageWriterPort;
+}
+
+/** An account as AWS Organizations `ListAccounts` describes it. */
+export interface OrganizationAccount {
+  id: string;
+  name: string | null;
+  /** `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED`, ... (the `State` field; the older `Status` is retired). */
+  state: string;
+}
+
+/** An organization, listed with the credentials of its management account or of a delegated administrator. */
+export interface OrganizationPort {
+  /** Returns the account id of the credentials that list the organization (STS `GetCallerIdentity`). */
+  callerAccountId(signal?: AbortSignal): Promise<string>;
+  /** Yields the organization's accounts page by page (`ListAccounts`), following every `NextToken`, through empty pages. */
+  listAccounts(signal?: AbortSignal): AsyncIterable<OrganizationAccount[]>;
 }

@@ -5,6 +5,8 @@ import { readMetadataCalls, readRegionFleet, type FleetSink, type RegionFleet } 
 import type { ImageFleetFacts } from './fleet/image-fleet.js';
 import { DEFAULT_EVIDENCE_DAYS } from './fleet/evidence.js';
 import { AmiAuditError, isAmiAuditError, toScanError } from '../errors.js';
+import { DEFAULT_ACCOUNT_CONCURRENCY, planRegions, withAccountName, type AccountScheduling, type Identity, type RegionSelection } from './plan-accounts.js';
+import type { OrganizationPlan } from './plan-organization.js';
 import { classify, type ClassifyOptions } from './classify.js';
 import { InOrder } from './in-order.js';
 import { CHECKS, type CheckName } from './rules.js';
@@ -23,8 +25,7 @@ import type {
   SkippedRegion,
 } from './types.js';
 
-/** The regions of a request: names, every region enabled for each account, or each account's own home region. */
-export type RegionSelection = string[] | 'all' | 'home';
+export type { RegionSelection };
 
 export interface ScanRequest {
   regions: RegionSelection;
@@ -66,6 +67,8 @@ export interface ScanObserver {
 
 export interface ScanDependencies {
   accounts: AccountPort[];
+  /** With `--org`: what listing the organization found (accounts skipped, ids not found, the scope). */
+  organization?: Pick<OrganizationPlan, 'skipped' | 'errors' | 'scope'>;
   now?: Date;
   observer?: ScanObserver;
   /** Keep the classified images in the result (table, JSON); off when they are streamed (NDJSON). */
@@ -79,26 +82,10 @@ export function attributesToRead(checks: readonly CheckName[], requested: readon
   return [...needed];
 }
 
-/** Regions EC2 lets an account call: the ones that need no opt-in and the ones it opted in to. */
-const ENABLED_OPT_IN_STATUSES = new Set(['opt-in-not-required', 'opted-in']);
-
-/** Who the account turned out to be; `failed` when its credentials did not work at all. */
-interface Identity {
-  accountId: string | null;
-  failed: boolean;
-}
-
 interface RegionTask {
   account: AccountPort;
   identity: Promise<Identity>;
   region: string;
-}
-
-/** One account and the regions the scan will read in it. */
-interface AccountPlan {
-  account: AccountPort;
-  identity: Promise<Identity>;
-  regions: string[];
 }
 
 /**
@@ -109,7 +96,7 @@ interface AccountPlan {
  * only a configuration error (`AmiAuditError`, such as missing credentials in a single-account scan)
  * stops the whole scan.
  */
-export async function scan(request: ScanRequest, deps: ScanDependencies): Promise<ScanResult> {
+export async function scan(request: ScanRequest & AccountScheduling, deps: ScanDependencies): Promise<ScanResult> {
   const now = deps.now ?? new Date();
   const attributes = attributesToRead(request.checks, request.attributes);
   const errors: ScanError[] = [];
@@ -118,8 +105,10 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
   const counter = new SummaryCounter(fleet ? { fleet: { evidence: fleet.window !== undefined } } : {});
   const collect = deps.collectImages !== false;
   const deadline = new AbortController();
+  const accountConcurrency = request.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY;
+  const accountsInFlight = Math.max(1, Math.min(accountConcurrency, deps.accounts.length));
   // Every call in flight listens to the deadline; Node warns past 10 listeners unless told the bound.
-  setMaxListeners(request.concurrency * request.regionConcurrency * 2 + 16, deadline.signal);
+  setMaxListeners(request.concurrency * request.regionConcurrency * accountsInFlight * 2 + 16, deadline.signal);
   const timer = request.timeoutMs !== undefined ? setTimeout(() => deadline.abort(), request.timeoutMs) : undefined;
   const recordError = (error: ScanError): void => {
     errors.push(error);
@@ -144,11 +133,32 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
   };
 
   try {
-    const plans = await planRegions(request, deps, context, skipped);
-    const tasks = plans.flatMap(({ account, identity, regions }) => regions.map((region): RegionTask => ({ account, identity, region })));
-    const limitRegions = pLimit(request.regionConcurrency);
-    const perRegion = await Promise.all(tasks.map((task) => limitRegions(() => scanRegion(task, context))));
-    const images = perRegion.flat();
+    for (const error of deps.organization?.errors ?? []) recordError(error);
+    skipped.push(...(deps.organization?.skipped ?? []));
+    const accounts = deps.accounts.map(withAccountName);
+    const plans = await planRegions(request.regions, accounts, context, skipped, accountConcurrency);
+    // Accounts one after another under --account-concurrency, regions within each under
+    // --region-concurrency; an account's clients go as soon as its regions are read.
+    const limitAccounts = pLimit(accountConcurrency);
+    const perAccount = await Promise.all(
+      plans.map(({ account, identity, regions }) =>
+        limitAccounts(async () => {
+          const limitRegions = pLimit(request.regionConcurrency);
+          try {
+            return (await Promise.all(regions.map((region) => limitRegions(() => scanRegion({ account, identity, region }, context))))).flat();
+          } finally {
+            account.release?.();
+          }
+        }),
+      ),
+    );
+    const images = perAccount.flat();
+    // Every account planned has its totals, an account with no image too. Not before the scan: a
+    // single account's identity runs alongside its first listing call.
+    for (const plan of plans) {
+      const { accountId } = await plan.identity;
+      if (accountId) counter.addAccount(accountId, plan.account.name);
+    }
     for (const error of missingImageErrors(context.imageIds)) recordError(error);
     const accountRegions = await Promise.all(
       plans.map(async (plan): Promise<ScopeAccountRegions> => ({ account: plan.account.label, accountId: (await plan.identity).accountId, regions: plan.regions })),
@@ -163,6 +173,7 @@ export async function scan(request: ScanRequest, deps: ScanDependencies): Promis
         ...request.query,
         checks: request.checks,
         attributes,
+        ...(deps.organization ? { organization: deps.organization.scope } : {}),
       },
       images,
       errors,
@@ -188,99 +199,6 @@ interface RegionContext {
   fleet: { window: MetricWindow | undefined; days?: number } | undefined;
   fleetSink: FleetSink;
   onFleetDefaults(defaults: NonNullable<RegionFleet['defaults']>): void;
-}
-
-/**
- * Identifies each account and lists the regions to scan in it; a failing account is an error, not the
- * end. Each (account, region) is read once: a second profile or role that reaches an account already
- * scanned skips the regions scanned with the first one, so no image is counted twice.
- */
-async function planRegions(request: ScanRequest, deps: ScanDependencies, context: RegionContext, skipped: SkippedRegion[]): Promise<AccountPlan[]> {
-  const single = deps.accounts.length === 1;
-  const plans = await Promise.all(
-    deps.accounts.map(async (account): Promise<AccountPlan> => {
-      // STS runs alongside the first listing calls rather than before them: it saves a round trip.
-      const identity = identifyAccount(account, single, context);
-      // Until a region awaits it, a fatal rejection must not count as unhandled.
-      identity.catch(() => undefined);
-      // With several accounts, who each one is must be known before listing, so that two profiles of
-      // one account are not both read (the identity calls of all accounts run at once: one round trip).
-      if (!single && (await identity).failed) return { account, identity, regions: [] };
-      return { account, identity, regions: await regionsOf(account, identity, request, single, context, skipped) };
-    }),
-  );
-  if (!single) await dropRepeatedRegions(plans, skipped);
-  return plans;
-}
-
-/** The regions to read in one account: the ones named, its home region, or every region it enabled. */
-async function regionsOf(
-  account: AccountPort,
-  identity: Promise<Identity>,
-  request: ScanRequest,
-  single: boolean,
-  context: RegionContext,
-  skipped: SkippedRegion[],
-): Promise<string[]> {
-  if (request.regions === 'home') {
-    if (!account.homeRegion) throw new AmiAuditError('NoRegion', `No AWS region for ${account.label}: pass --region <name> (or --region all), or set one for it`);
-    return [account.homeRegion];
-  }
-  if (request.regions !== 'all') return request.regions;
-  let regions;
-  try {
-    regions = await account.listRegions(context.signal);
-  } catch (error) {
-    const { accountId, failed } = await identity;
-    if (isAmiAuditError(error) && single) throw error;
-    if (!failed) context.recordError(toScanError(error, { accountId: accountId ?? account.label, action: 'DescribeRegions' }));
-    return [];
-  }
-  const { accountId } = await identity;
-  const enabled: string[] = [];
-  for (const region of regions) {
-    if (ENABLED_OPT_IN_STATUSES.has(region.optInStatus)) enabled.push(region.name);
-    else skipped.push({ accountId: accountId ?? account.label, region: region.name, reason: `opt-in region not enabled (${region.optInStatus})` });
-  }
-  return enabled;
-}
-
-/** Removes, in the order the accounts were named, each region of an account id already planned with another label. */
-async function dropRepeatedRegions(plans: AccountPlan[], skipped: SkippedRegion[]): Promise<void> {
-  const firstLabel = new Map<string, string>();
-  for (const plan of plans) {
-    const { accountId } = await plan.identity;
-    if (!accountId) continue;
-    plan.regions = plan.regions.filter((region) => {
-      const key = `${accountId} ${region}`;
-      const first = firstLabel.get(key);
-      if (first === undefined) {
-        firstLabel.set(key, plan.account.label);
-        return true;
-      }
-      skipped.push({ accountId, region, reason: `already scanned with ${first}: ${plan.account.label} reaches the same account` });
-      return false;
-    });
-  }
-}
-
-/**
- * Returns the account's identity. Credentials that do not work end a single-account scan (rejects with
- * the `AmiAuditError`); in a multi-account scan they become one error for that account. Any other STS
- * failure only leaves the account id empty: the images are still worth reading.
- */
-async function identifyAccount(account: AccountPort, single: boolean, context: RegionContext): Promise<Identity> {
-  try {
-    return { accountId: await account.identify(context.signal), failed: false };
-  } catch (error) {
-    if (isAmiAuditError(error)) {
-      if (single) throw error;
-      context.recordError({ code: error.code, message: `Account ${account.label}: ${error.message}`, accountId: account.label });
-      return { accountId: null, failed: true };
-    }
-    context.observer?.onWarning?.(`could not identify account ${account.label}: ${toScanError(error).message}`);
-    return { accountId: null, failed: false };
-  }
 }
 
 /** What `--image-ids` met: the ids listed in some region of an account, and the ids a region did not hold. */

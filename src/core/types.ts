@@ -41,6 +41,8 @@ export interface ImageRecord {
   bootMode: string | null;
   tpmSupport: string | null;
   tags: Tag[];
+  /** The account's name in AWS Organizations, when the scan listed the organization (`--org`). */
+  accountName?: string;
 }
 
 /** Attributes read one at a time with `DescribeImageAttribute`. */
@@ -133,11 +135,16 @@ export interface ScanError {
   awsCode?: string;
 }
 
-/** A region that was deliberately not scanned, such as an opt-in region the account has not enabled. */
+/**
+ * A region that was deliberately not scanned, such as an opt-in region the account has not enabled;
+ * or, with `region` "all", a whole account (one suspended or closed in the organization, or excluded).
+ */
 export interface SkippedRegion {
   accountId: string | null;
   region: string;
   reason: string;
+  /** The account's name in AWS Organizations, when the organization was listed. */
+  accountName?: string;
 }
 
 /** What to list: the `DescribeImages` parameters ami-audit passes through. */
@@ -170,6 +177,52 @@ export interface ScanScope extends ImageQuery {
   checks: string[];
   attributes: ImageAttributeName[];
   input?: string;
+  /** How the organization was listed and split (`--org`). */
+  organization?: OrganizationScope;
+  /** The reports `ami-audit merge` combined, and the shards among them. */
+  merged?: MergedScope;
+}
+
+// --- Organizations (`--org`, `--shard`, `ami-audit merge`) ---
+
+/** One part of a split organization scan: `index` of `count`, from 1 (`--shard 2/4`). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** What `--org` listed and chose. */
+export interface OrganizationScope {
+  /** The role assumed in each member account (`--org-role`). */
+  role: string;
+  /** The account whose credentials listed the organization: it is scanned with them, not through the role. */
+  callerAccountId: string;
+  /** Accounts the organization listed, in every state. */
+  listed: number;
+  /** Accounts chosen to scan, after `--accounts`, `--exclude-accounts`, `--shard` and their state. */
+  selected: number;
+  shard?: Shard;
+}
+
+/** What `ami-audit merge` read. */
+export interface MergedScope {
+  /** The reports, as named on the command line. */
+  reports: string[];
+  /** When the reports were shards of one split: how many there are, which were merged and which are missing. */
+  shards?: { count: number; present: number[]; missing: number[] };
+}
+
+/** One account's totals in `summary.byAccount`. */
+export interface AccountTotals {
+  /** The account's name in AWS Organizations, when known. */
+  name?: string;
+  images: number;
+  byReadiness: Record<Readiness, number>;
+  bySeverity: Record<Severity, number>;
+  countedBySeverity: Record<Severity, number>;
+  findings: number;
+  /** Errors met in the account: any of them makes the scan incomplete. */
+  errors: number;
 }
 
 export interface Summary {
@@ -188,6 +241,8 @@ export interface Summary {
   baseline?: BaselineReport;
   /** With `--fleet` or `--evidence`: account defaults, instances that allow IMDSv1, images by evidence verdict. */
   fleet?: FleetSummary;
+  /** Totals per account id (a live scan): accounts with no image are listed too. */
+  byAccount?: Record<string, AccountTotals>;
 }
 
 export interface ScanResult {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ReportFinding, ReportImage, ReportSuppression } from '../core/diff.js';
+import type { ReportPart } from '../core/merge.js';
 import { isSeverity } from '../core/severity.js';
 import { AmiAuditError } from '../errors.js';
 import { terminalSafe } from '../render/sanitize.js';
@@ -40,11 +41,21 @@ export function invalid(source: string, problem: string, cause?: unknown): AmiAu
 
 /** Reads and parses an ami-audit report (JSON or NDJSON, told apart by content); see `parseReport`. */
 export async function readReport(path: string): Promise<ReportFile> {
-  return readReportWith(path, readReportImage);
+  return parseReport(await readText(path), path);
 }
 
 /** Reads and parses an ami-audit report like `readReport`, each image read by `readOne`. */
 export async function readReportWith<T>(path: string, readOne: ReportImageReader<T>): Promise<ReportFileOf<T>> {
+  return parseReportWith(await readText(path), path, readOne);
+}
+
+/** Reads an ami-audit report whole, every image with all its fields; see `parseWholeReport`. */
+export async function readWholeReport(path: string): Promise<ReportPart> {
+  return parseWholeReport(await readText(path), path);
+}
+
+/** Returns a file's text, or throws the one-line `InvalidInput` error that says why it cannot be read. */
+async function readText(path: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -53,7 +64,7 @@ export async function readReportWith<T>(path: string, readOne: ReportImageReader
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a report' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new AmiAuditError('InvalidInput', `Cannot read ${path}: ${reason}`, { cause: error });
   }
-  return parseReportWith(text, path, readOne);
+  return text;
 }
 
 /** Returns true for a JSON object (not null, not an array). */
@@ -73,6 +84,53 @@ export function parseReport(text: string, source: string): ReportFile {
 
 /** Parses an ami-audit report like `parseReport`, each image read by `readOne`. */
 export function parseReportWith<T>(text: string, source: string, readOne: ReportImageReader<T>): ReportFileOf<T> {
+  const parsed = parseText(text, source);
+  return { images: parsed.images.map(({ value, where }) => readOne(value, where, source)), complete: parsed.complete, source };
+}
+
+/**
+ * Returns a whole ami-audit report given as text (JSON or NDJSON, as `parseReport` reads them): its
+ * scope, summary, errors and skipped entries, and each image as the file has it, with every field,
+ * including fields this version does not know. Each image is checked as `parseReport` checks it.
+ */
+export function parseWholeReport(text: string, source: string): ReportPart {
+  const parsed = parseText(text, source);
+  for (const { value, where } of parsed.images) readReportImage(value, where, source);
+  const { header } = parsed;
+  if (typeof header.scannedAt !== 'string') throw invalid(source, `has no "scannedAt": ${EXPECTED}`);
+  if (!isObject(header.scope) || !Array.isArray(header.scope.accounts) || !Array.isArray(header.scope.regions)) throw invalid(source, `has no "scope" with "accounts" and "regions": ${EXPECTED}`);
+  const errors = listOf(header.errors, '"errors"', source);
+  errors.forEach((error, index) => {
+    if (!isObject(error) || typeof error.code !== 'string' || typeof error.message !== 'string') throw invalid(source, `errors[${index}] must be an object with "code" and "message", got ${show(error)}`);
+  });
+  const skipped = listOf(header.skipped, '"skipped"', source);
+  skipped.forEach((entry, index) => {
+    if (!isObject(entry) || typeof entry.region !== 'string' || typeof entry.reason !== 'string') throw invalid(source, `skipped[${index}] must be an object with "region" and "reason", got ${show(entry)}`);
+  });
+  return {
+    source,
+    scannedAt: header.scannedAt,
+    scope: header.scope as unknown as ReportPart['scope'],
+    images: parsed.images.map(({ value }) => value as unknown as ReportPart['images'][number]),
+    errors: errors as unknown as ReportPart['errors'],
+    skipped: skipped as unknown as ReportPart['skipped'],
+    summary: header.summary as unknown as ReportPart['summary'],
+  };
+}
+
+function listOf(value: unknown, where: string, source: string): unknown[] {
+  if (!Array.isArray(value)) throw invalid(source, `has no ${where} list: ${EXPECTED}`);
+  return value;
+}
+
+/** A report split into its header (the document, or the NDJSON summary line) and its images, not yet checked one by one. */
+interface ParsedText {
+  header: Record<string, unknown>;
+  images: { value: unknown; where: string }[];
+  complete: boolean;
+}
+
+function parseText(text: string, source: string): ParsedText {
   const body = text.replace(/^\uFEFF/, '');
   let whole: unknown;
   let parseError: Error | undefined;
@@ -83,8 +141,8 @@ export function parseReportWith<T>(text: string, source: string, readOne: Report
   }
   if (parseError === undefined) {
     // A scan that listed no image streams one line only: its summary.
-    if (isObject(whole) && typeof whole.type === 'string' && !('images' in whole)) return fromLines([whole], source, readOne);
-    return fromDocument(whole, source, readOne);
+    if (isObject(whole) && typeof whole.type === 'string' && !('images' in whole)) return fromLines([whole], source);
+    return fromDocument(whole, source);
   }
   const lines = body.split('\n').filter((line) => line.trim() !== '');
   const first = lines.length > 1 ? tryParse(lines[0]!) : undefined;
@@ -96,7 +154,6 @@ export function parseReportWith<T>(text: string, source: string, readOne: Report
         return value;
       }),
       source,
-      readOne,
     );
   }
   const reason = terminalSafe(parseError.message).slice(0, 200);
@@ -130,32 +187,36 @@ function readComplete(summary: unknown, where: string, source: string): boolean 
   return summary.complete;
 }
 
-function fromDocument<T>(document: unknown, source: string, readOne: ReportImageReader<T>): ReportFileOf<T> {
+function fromDocument(document: unknown, source: string): ParsedText {
   if (!isObject(document)) throw invalid(source, `is not an ami-audit report (a JSON ${Array.isArray(document) ? 'array' : typeof document === 'object' ? 'null' : typeof document}): ${EXPECTED}`);
   checkHeader(document, source);
   if (!Array.isArray(document.images)) throw invalid(source, `has no "images" list: ${EXPECTED}`);
   const complete = readComplete(document.summary, '"summary"', source);
-  return { images: document.images.map((image: unknown, index) => readOne(image, `images[${index}]`, source)), complete, source };
+  return { header: document, images: document.images.map((value: unknown, index) => ({ value, where: `images[${index}]` })), complete };
 }
 
-function fromLines<T>(lines: Record<string, unknown>[], source: string, readOne: ReportImageReader<T>): ReportFileOf<T> {
+function fromLines(lines: Record<string, unknown>[], source: string): ParsedText {
   const summaryAt = lines.findIndex((line) => line.type === 'summary');
   if (summaryAt === -1) throw invalid(source, 'has no summary line: the NDJSON stream was cut short before the scan ended, so it cannot be compared');
   const summary = lines[summaryAt]!;
   checkHeader(summary, source);
   if (summaryAt !== lines.length - 1) throw invalid(source, `has lines after its summary line (line ${summaryAt + 1}): ${EXPECTED}`);
   const complete = readComplete(summary.summary, `the summary line's "summary"`, source);
-  const images: T[] = [];
+  const images: ParsedText['images'] = [];
   // Error lines are counted in the summary already; a line of a type added later is left for its reader.
   lines.forEach((line, index) => {
-    if (line.type === 'image') images.push(readOne(line, `line ${index + 1}`, source));
+    if (line.type === 'image') {
+      const { type: _type, ...image } = line;
+      images.push({ value: image, where: `line ${index + 1}` });
+    }
   });
-  return { images, complete, source };
+  return { header: summary, images, complete };
 }
 
 const optionalString = (value: unknown): value is string | null | undefined => value === undefined || value === null || typeof value === 'string';
 
-/** Returns one image of the report (identity, name, findings), or throws naming the first field that does not fit. */
+/** Returns one image of the report, or throws naming the first field that does not fit. */
+/** Reads one image of a report as a comparison needs it, or throws the `InvalidInput` error naming `where`. */
 export function readReportImage(image: unknown, where: string, source: string): ReportImage {
   if (!isObject(image)) throw invalid(source, `${where} must be an image object, got ${show(image)}`);
   if (typeof image.imageId !== 'string' || image.imageId === '') throw invalid(source, `${where} "imageId" must be a string, got ${show(image.imageId)}`);

@@ -32,6 +32,8 @@ const COLUMNS: [header: string, cell: (image: ClassifiedImage) => string | boole
   ['evidence', (image) => image.evidence?.verdict ?? null],
   ['noTokenCalls', (image) => count(image.evidence?.noTokenCalls)],
   ['rejectedCalls', (image) => count(image.evidence?.rejectedCalls)],
+  // The account's name in AWS Organizations (--org); last, so the columns before it keep their places.
+  ['accountName', (image) => image.accountName ?? null],
 ];
 
 function count(value: number | undefined): string | null {

@@ -168,6 +168,7 @@ function sarifResult(image: ClassifiedImage, finding: Finding, withSuppressions:
       : {}),
     properties: {
       accountId: image.accountId,
+      ...(image.accountName !== undefined ? { accountName: image.accountName } : {}),
       region: image.region,
       imageId: image.imageId,
       arn,
@@ -186,7 +187,9 @@ export function fingerprint(ruleId: string, account: string, region: string, ima
 /** The scope part of `automationDetails.id`: the accounts and regions scanned, or the input file. */
 function automationScope(report: ScanReport, accounts: string[], regions: string[]): string {
   if (report.scope.source === 'file') return `input${regions.length > 0 ? `/${regions.join('+')}` : ''}`;
-  const accountPart = accounts.length > 0 ? accounts.join('+') : report.scope.accounts.map(uriSegment).join('+');
+  // An organization is one scope however it was split or merged (and a thousand ids would make a useless id).
+  const organization = report.scope.organization;
+  const accountPart = organization ? `organization-${uriSegment(organization.callerAccountId)}` : accounts.length > 0 ? accounts.join('+') : report.scope.accounts.map(uriSegment).join('+');
   const regionPart = report.scope.regions.includes('all') ? 'all-regions' : regions.length > 0 ? regions.join('+') : report.scope.regions.join('+');
   return `${accountPart}/${regionPart}`;
 }

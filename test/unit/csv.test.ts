@@ -12,11 +12,11 @@ const result = scanDocument(parseImagesDocument(estate, 'estate.json', 'us-east-
 
 test('a header and one quoted row per image, CRLF line ends', () => {
   const lines = renderCsv(result).split('\r\n');
-  assert.equal(lines[0], 'accountId,region,imageId,name,description,ownerId,public,architecture,state,creationDate,deprecationTime,imdsSupport,bootMode,effectiveBootMode,tpmSupport,readiness,highestSeverity,findings,effectiveHttpTokens,effectiveSource,instances,runningInstances,imdsV1AllowedInstances,launchTemplates,evidence,noTokenCalls,rejectedCalls');
+  assert.equal(lines[0], 'accountId,region,imageId,name,description,ownerId,public,architecture,state,creationDate,deprecationTime,imdsSupport,bootMode,effectiveBootMode,tpmSupport,readiness,highestSeverity,findings,effectiveHttpTokens,effectiveSource,instances,runningInstances,imdsV1AllowedInstances,launchTemplates,evidence,noTokenCalls,rejectedCalls,accountName');
   assert.equal(lines.length, 16 + 2, 'header, 16 rows, and the empty string after the last CRLF');
   assert.equal(
     lines[2],
-    '"","us-east-1","ami-0a1b2c3d4e5f60002","web-al2-2024.06.1","web-al2-2024.06.1","111122223333","false","x86_64","available","2024-06-11T14:02:10.000Z","","","","legacy-bios","","not-ready","high","high IMDS_V1_ALLOWED; low LEGACY_BIOS_ONLY","","","","","","","","",""',
+    '"","us-east-1","ami-0a1b2c3d4e5f60002","web-al2-2024.06.1","web-al2-2024.06.1","111122223333","false","x86_64","available","2024-06-11T14:02:10.000Z","","","","legacy-bios","","not-ready","high","high IMDS_V1_ALLOWED; low LEGACY_BIOS_ONLY","","","","","","","","","",""',
   );
 });
 

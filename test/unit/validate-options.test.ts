@@ -117,3 +117,37 @@ describe('validateScanOptions', () => {
     });
   }
 });
+
+describe('validateScanOptions: --org and its options', () => {
+  const usage = (raw: Partial<RawScanOptions>, pattern: RegExp) => assert.throws(() => validateScanOptions({ ...defaults, ...raw }, {}), (error: Error & { code?: string }) => error.code === 'Usage' && pattern.test(error.message) && !error.message.includes('\n'));
+
+  test('--org takes the default role, the accounts, the exclusions and a shard', () => {
+    const settings = validateScanOptions({ ...defaults, org: true, accounts: ['111122223333,444455556666'], excludeAccounts: ['444455556666'], shard: '2/3', externalId: 'ext' }, {});
+    assert.deepEqual(settings.org, { role: 'OrganizationAccountAccessRole', include: ['111122223333', '444455556666'], exclude: ['444455556666'], shard: { index: 2, count: 3 } });
+    assert.equal(settings.externalId, 'ext');
+    assert.equal(settings.accountConcurrency, 8);
+    assert.equal(validateScanOptions({ ...defaults, org: true, orgRole: 'audit/ami-audit-read', accountConcurrency: '16' }, {}).org!.role, 'audit/ami-audit-read');
+    assert.equal(validateScanOptions(defaults, {}).org, undefined);
+  });
+
+  test('bad values are one line naming the option and the fix', () => {
+    usage({ org: true, shard: '3/2' }, /^--shard "3\/2" is not valid: give <i>\/<n> with 1 <= i <= n/);
+    usage({ org: true, shard: '0/2' }, /^--shard "0\/2"/);
+    usage({ org: true, shard: 'two' }, /^--shard "two"/);
+    usage({ org: true, accounts: ['12345'] }, /^--accounts "12345" is not an AWS account id: give 12 digits/);
+    usage({ org: true, excludeAccounts: ['1111222233334'] }, /^--exclude-accounts "1111222233334" is not an AWS account id/);
+    usage({ org: true, orgRole: 'arn:aws:iam::111122223333:role/x' }, /^--org-role "arn:aws:iam::111122223333:role\/x" is not an IAM role name/);
+    usage({ accountConcurrency: '0' }, /^--account-concurrency "0" is not valid: give a whole number from 1 to 64/);
+  });
+
+  test('--org refuses what contradicts it, and its options refuse to go without it', () => {
+    usage({ org: true, roleArn: ['arn:aws:iam::111122223333:role/audit'] }, /^--org and --role-arn do not go together/);
+    usage({ org: true, profile: ['a', 'b'] }, /^--org lists the organization with one set of credentials: give at most one --profile/);
+    usage({ accounts: ['111122223333'] }, /^--accounts goes with --org/);
+    usage({ shard: '1/2', excludeAccounts: ['111122223333'] }, /^--exclude-accounts, --shard go with --org/);
+    usage({ orgRole: 'ami-audit-read' }, /^--org-role goes with --org/);
+    usage({ externalId: 'x' }, /^--external-id goes with --role-arn or --org/);
+    usage({ org: true, input: 'images.json' }, /--org need AWS/);
+    assert.equal(validateScanOptions({ ...defaults, org: true, profile: ['management'] }, {}).profiles[0], 'management');
+  });
+});

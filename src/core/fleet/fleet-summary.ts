@@ -27,7 +27,7 @@ export class FleetCounter {
     this.notes.push(note);
   }
 
-  add(image: ClassifiedImage): void {
+  add(image: Pick<ClassifiedImage, 'imageId' | 'accountId' | 'region' | 'usage' | 'evidence'>): void {
     const instances = image.usage?.instances;
     if (instances) {
       this.instances.total += instances.total;
