@@ -145,6 +145,10 @@ export interface InstanceMetadataDefaults {
   HttpEndpoint?: string;
   InstanceMetadataTags?: string;
   HttpTokensEnforced?: string;
+  /** `account` or `declarative-policy` (served only when set). */
+  ManagedBy?: 'account' | 'declarative-policy';
+  /** The message a declarative policy shows when it blocks a change (served only when set). */
+  ManagedExceptionMessage?: string;
 }
 
 export interface EstateAccountSpec {
@@ -573,6 +577,13 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
     }
     if (a.InstanceMetadataDefaults !== undefined && !isObject(a.InstanceMetadataDefaults)) {
       problems.push(`Accounts[${i}].InstanceMetadataDefaults: must map region names (or "*") to defaults`);
+    } else {
+      for (const [r, d] of Object.entries(a.InstanceMetadataDefaults ?? {})) {
+        const managedBy = isObject(d) ? d.ManagedBy : undefined;
+        if (managedBy !== undefined && managedBy !== 'account' && managedBy !== 'declarative-policy') {
+          problems.push(`Accounts[${i}].InstanceMetadataDefaults.${r}.ManagedBy: must be account or declarative-policy`);
+        }
+      }
     }
     checkOrganizationFields(a, `Accounts[${i}]`, problems);
   });
@@ -644,7 +655,8 @@ function parseRich(doc: Record<string, unknown>, source: string, problems: Probl
         if (account && !account.optIn.has(region.name)) account.optIn.set(region.name, 'opted-in');
       }
     }
-    for (const inst of region.instances) normaliseInstance(inst, region, accounts, defaultAccountId);
+    const imagesById = new Map(region.images.map((i) => [i.ImageId, i]));
+    for (const inst of region.instances) normaliseInstance(inst, region, imagesById, accounts, defaultAccountId);
   }
   return {
     kind: 'estate',
@@ -712,11 +724,17 @@ function makeOrganization(spec: EstateOrganizationSpec | undefined, accounts: Es
 }
 
 /** Fills the instance fields EC2 always reports, deriving metadata options as EC2 would at launch. */
-function normaliseInstance(inst: EstateInstance, region: RegionState, accounts: Map<string, Account>, defaultAccountId: string): void {
+function normaliseInstance(
+  inst: EstateInstance,
+  region: RegionState,
+  imagesById: Map<string, EstateImage>,
+  accounts: Map<string, Account>,
+  defaultAccountId: string,
+): void {
   inst.OwnerId ??= defaultAccountId;
   inst.ReservationId ??= `r-${inst.InstanceId.slice(2)}`;
   inst.State ??= 'running';
-  const image = region.images.find((i) => i.ImageId === inst.ImageId);
+  const image = imagesById.get(inst.ImageId);
   const defaults = accounts.get(inst.OwnerId) && metadataDefaultsFor(accounts.get(inst.OwnerId)!, region.name);
   const imdsV2 = image?.ImdsSupport === 'v2.0';
   const mo = inst.MetadataOptions ?? {};

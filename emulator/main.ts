@@ -2,7 +2,7 @@
 // The first line of stdout is the URL (scripts read it); everything else goes to stderr.
 
 import { parseArgs } from 'node:util';
-import { generatedEstate } from './generate.js';
+import { generatedEstate, generatedFleetEstate, generateOrganizationEstate } from './generate.js';
 import { EstateError, type EstateInput } from './estate.js';
 import { startEmulator, type EmulatorOptions } from './server.js';
 import { parseThrottleSpec } from './token-bucket.js';
@@ -21,7 +21,13 @@ Options:
                            format of examples/emulator-estate.json (default examples/estate.json)
   --region <region>        region of a plain describe-images estate (default us-east-1)
   --generate <n>           serve n synthetic images instead of an estate file
-  --seed <n>               seed of --generate (default 1)
+  --generate-fleet <images>:<instances>
+                           serve one account (111122223333) in us-east-1 with a synthetic fleet:
+                           images, instances, launch templates and metrics up to the current hour
+  --generate-org <accounts>x<regions>x<images>
+                           serve a synthetic organization (management account 100000000000,
+                           access key AKIAORGMANAGEMENT000), e.g. 200x4x25
+  --seed <n>               seed of the --generate options (default 1)
   --port <n>               TCP port (default 0: any free port)
   --latency <ms>           delay every response
   --throttle <spec>        token buckets per account/region/action: 'ec2' (100 burst, 20/s),
@@ -60,6 +66,8 @@ async function main(): Promise<void> {
         estate: { type: 'string' },
         region: { type: 'string' },
         generate: { type: 'string' },
+        'generate-fleet': { type: 'string' },
+        'generate-org': { type: 'string' },
         seed: { type: 'string' },
         port: { type: 'string' },
         latency: { type: 'string' },
@@ -85,12 +93,25 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  if (values.estate !== undefined && values.generate !== undefined) usageError('--estate and --generate are exclusive');
+  const sources = [values.estate, values.generate, values['generate-fleet'], values['generate-org']].filter((v) => v !== undefined);
+  if (sources.length > 1) usageError('--estate, --generate, --generate-fleet and --generate-org are exclusive');
 
   const generate = number('generate', values.generate, (n) => Number.isInteger(n) && n >= 0);
   const seed = number('seed', values.seed, Number.isInteger) ?? 1;
   let estate: EstateInput | undefined = values.estate;
   if (generate !== undefined) estate = generatedEstate(generate, seed);
+  if (values['generate-fleet'] !== undefined) {
+    const m = /^(\d+):(\d+)$/.exec(values['generate-fleet']);
+    if (!m) usageError(`invalid --generate-fleet ${JSON.stringify(values['generate-fleet'])} (expected <images>:<instances>, e.g. 1000:10000)`);
+    estate = generatedFleetEstate(seed, { images: Number(m[1]), instances: Number(m[2]), ...(values.now ? { now: values.now } : {}) });
+  }
+  if (values['generate-org'] !== undefined) {
+    const m = /^(\d+)x(\d+)x(\d+)$/.exec(values['generate-org']);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[2]) > 8) {
+      usageError(`invalid --generate-org ${JSON.stringify(values['generate-org'])} (expected <accounts>x<regions 1-8>x<images>, e.g. 200x4x25)`);
+    }
+    estate = generateOrganizationEstate(seed, { accounts: Number(m[1]), regions: Number(m[2]), imagesPerRegion: Number(m[3]) });
+  }
 
   let throttle: EmulatorOptions['throttle'];
   if (values.throttle !== undefined) {

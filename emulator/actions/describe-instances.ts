@@ -1,6 +1,6 @@
 // DescribeInstances: the caller's instances in the region, grouped in reservations, with
 // InstanceId.N, Filter.N (image-id, instance-state-name, metadata-options.*, tags...) and
-// MaxResults (5–1000, not with InstanceId) / NextToken pagination.
+// MaxResults (5–1000, not with InstanceId) / NextToken pagination; at most 200 filter values a call.
 
 import type { EstateInstance } from '../estate.js';
 import { INSTANCE_ID, instanceStateCode } from '../estate.js';
@@ -71,7 +71,12 @@ function describeInstances(ctx: ActionContext) {
   for (const id of ids) {
     if (!INSTANCE_ID.test(id)) throw new ApiError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
   }
-  const matches = compileFilters(params.filters(), INSTANCE_FILTERS);
+  const filters = params.filters();
+  // EC2 caps the filter values of one call (all filters together) at 200.
+  if (filters.reduce((n, f) => n + f.values.length, 0) > 200) {
+    throw new ApiError('FilterLimitExceeded', 'The maximum number of filter values specified on a single call is 200');
+  }
+  const matches = compileFilters(filters, INSTANCE_FILTERS);
   checkDryRun(ctx);
   let instances = region.instances.filter((i) => i.OwnerId === account.accountId);
   if (ids.length > 0) {

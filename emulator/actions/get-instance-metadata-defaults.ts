@@ -16,6 +16,8 @@ function getInstanceMetadataDefaults(ctx: ActionContext) {
         leaf('httpPutResponseHopLimit', d.HttpPutResponseHopLimit),
         leaf('httpEndpoint', d.HttpEndpoint),
         leaf('instanceMetadataTags', d.InstanceMetadataTags),
+        leaf('managedBy', d.ManagedBy),
+        leaf('managedExceptionMessage', d.ManagedExceptionMessage),
         leaf('httpTokensEnforced', d.HttpTokensEnforced),
       ],
     ),

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,4 +49,27 @@ test('a bad option is a one-line error and exit code 2', () => {
   const unknown = spawnSync(process.execPath, args('--no-such-flag'), { cwd: root, encoding: 'utf8', timeout: 20_000 });
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no-such-flag/);
+});
+
+test('--generate-org serves an organization; a malformed spec is a usage error', async () => {
+  const bad = spawnSync(process.execPath, args('--generate-org', '3x9x1'), { cwd: root, encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /invalid --generate-org "3x9x1"/);
+
+  const child = spawn(process.execPath, args('--generate-org', '3x2x1'), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const lines = createInterface({ input: child.stdout });
+    const [url] = (await once(lines, 'line')) as [string];
+    const client = new OrganizationsClient({
+      region: 'us-east-1',
+      endpoint: url,
+      credentials: { accessKeyId: 'AKIAORGMANAGEMENT000', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+    const out = await client.send(new ListAccountsCommand({}));
+    assert.deepEqual(out.Accounts?.map((a) => a.Id), ['100000000000', '100000000001', '100000000002']);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
 });
