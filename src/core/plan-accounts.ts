@@ -171,6 +171,8 @@ export function withAccountName(account: AccountPort): AccountPort {
     identify: (signal) => account.identify(signal),
     listRegions: (signal) => account.listRegions(signal),
     release: () => account.release?.(),
+    // The fleet view reads instances, not images: nothing to name there.
+    ...(account.fleet ? { fleet: (region: string) => account.fleet!(region) } : {}),
     ec2: (region: string): Ec2Port => {
       const port = account.ec2(region);
       return {

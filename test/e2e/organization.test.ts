@@ -135,6 +135,18 @@ describe('scan --org', () => {
     assert.match(unknown.stderr, /^ami-audit: error: Account 999999999999 \(--accounts\) is not in the organization/m);
   });
 
+  test('--fleet reads each account\'s own fleet view, the management account and the members alike', async () => {
+    const run = await org(['--accounts', MANAGEMENT, DEV, '--fleet', '--output', 'json', '--fail-on', 'none']);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as { images: { accountId: string; usage?: unknown; effectiveHttpTokens?: string | null }[]; summary: { fleet?: { accountDefaults: { accountId: string }[] } } };
+    assert.ok(report.images.length > 0);
+    for (const image of report.images) {
+      assert.notEqual(image.usage, undefined, `${image.accountId}: usage`);
+      assert.notEqual(image.effectiveHttpTokens, null, `${image.accountId}: effective tokens`);
+    }
+    assert.deepEqual(report.summary.fleet!.accountDefaults.map((defaults) => defaults.accountId), [MANAGEMENT, DEV]);
+  });
+
   test('NDJSON over every account: image lines as they come, the summary line with byAccount, and the gate', async () => {
     const all = await org(['--output', 'ndjson', '--fail-on', 'none']);
     assert.equal(all.code, 3, 'the account without the role keeps the gate closed, whatever --fail-on');
