@@ -153,9 +153,10 @@ export class TableRenderer implements ReportRenderer {
     if (this.rows.length === 0) lines.push(report.summary.complete ? 'No images matched.' : 'No images were read.');
     // A loop, not push(...): a spread of 100,000 rows' lines overflows the call stack.
     else for (const line of this.renderRows(paint)) lines.push(line);
-    if (this.anyDefaultedBoot) lines.push(DEFAULT_LEGEND);
-    for (const line of fleetLines(report)) lines.push(line);
-    lines.push(summaryLine(report, paint));
+    // The lines under the table wrap at the terminal's width, like the table: a terminal would cut
+    // them mid-word.
+    const notes = [...(this.anyDefaultedBoot ? [DEFAULT_LEGEND] : []), ...fleetLines(report), summaryLine(report, paint)];
+    for (const note of notes) for (const line of wrapWords(note, this.options.width)) lines.push(line);
     return `${lines.join('\n')}\n`;
   }
 
@@ -306,6 +307,27 @@ function paintSeverity(paint: ChalkInstance, severity: Severity): string {
     info: paint.gray,
   };
   return colours[severity](severity);
+}
+
+/** Colour codes take no room on the screen: they are left out when a line is measured. */
+const COLOUR_CODE = /\x1b\[[0-9;]*m/g;
+
+/** Splits a line at spaces into lines no wider than `width` (visible characters); a word longer than that stays whole. */
+export function wrapWords(text: string, width: number | undefined): string[] {
+  if (width === undefined || text.replace(COLOUR_CODE, '').length <= width) return [text];
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    const candidate = current === '' ? word : `${current} ${word}`;
+    if (current !== '' && candidate.replace(COLOUR_CODE, '').length > width) {
+      lines.push(current);
+      current = word;
+    } else {
+      current = candidate;
+    }
+  }
+  lines.push(current);
+  return lines;
 }
 
 function truncate(text: string, length: number): string {

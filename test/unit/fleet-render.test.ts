@@ -76,3 +76,21 @@ describe('rendering the fleet view', () => {
     assert.match(markdown, /\| blocked \| 1 \|/);
   });
 });
+
+describe('lines under the table', () => {
+  test('wrap at the terminal width, at spaces, and not without a width', async () => {
+    const { wrapWords } = await import('../../src/render/table.js');
+    const legend = '* BootMode unset: the architecture\'s default (arm64 boots UEFI; x86_64 and i386 boot legacy BIOS)';
+    const wrapped = wrapWords(legend, 40);
+    assert.ok(wrapped.length > 1);
+    for (const line of wrapped) assert.ok(line.length <= 40, line);
+    assert.equal(wrapped.join(' '), legend);
+    assert.deepEqual(wrapWords(legend, undefined), [legend]);
+    assert.deepEqual(wrapWords('\u001b[31mSCAN INCOMPLETE\u001b[39m', 15), ['\u001b[31mSCAN INCOMPLETE\u001b[39m'], 'colour codes take no room');
+  });
+
+  test('a table fitted to 80 columns has no line wider than 80', () => {
+    const table = renderTable(fleetResult([blocked]), { color: false, width: 80 });
+    for (const line of table.trimEnd().split('\n')) assert.ok([...line].length <= 80, `${[...line].length}: ${line}`);
+  });
+});
