@@ -35,7 +35,7 @@ export interface ScanRequest {
   attributes: ImageAttributeName[];
   /** Most `DescribeImageAttribute` calls in flight at once, per region (EC2 throttles each region apart). */
   concurrency: number;
-  /** Most regions scanned at once, over all accounts. */
+  /** Most regions scanned at once in each account (accounts run under `accountConcurrency`). */
   regionConcurrency: number;
   /** Milliseconds the whole scan may take; past it, what was not read is named and the scan is incomplete. */
   timeoutMs?: number;
