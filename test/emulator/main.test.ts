@@ -2,7 +2,8 @@
 // serving until SIGTERM, exit code 2 on a bad option.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -14,14 +15,23 @@ import './helpers.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = (...rest: string[]) => ['--import', 'tsx', 'emulator/main.ts', ...rest];
 
+/** The first line of the child's stdout; fails with its stderr if it exits before printing one. */
+function firstLineOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<string> {
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code, signal) => reject(new Error(`emulator exited (${code ?? signal}) before printing its URL: ${stderr}`)));
+  });
+}
+
 test('prints its URL first, serves the estate and stops on SIGTERM', async () => {
   const child = spawn(process.execPath, args('--generate', '7', '--seed', '3', '--throttle', '100:200'), {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
-    const lines = createInterface({ input: child.stdout });
-    const [firstLine] = (await once(lines, 'line')) as [string];
+    const firstLine = await firstLineOf(child);
     assert.match(firstLine, /^http:\/\/127\.0\.0\.1:\d+$/);
     const client = new EC2Client({
       region: 'us-east-1',
@@ -58,8 +68,7 @@ test('--generate-org serves an organization; a malformed spec is a usage error',
 
   const child = spawn(process.execPath, args('--generate-org', '3x2x1'), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    const lines = createInterface({ input: child.stdout });
-    const [url] = (await once(lines, 'line')) as [string];
+    const url = await firstLineOf(child);
     const client = new OrganizationsClient({
       region: 'us-east-1',
       endpoint: url,
