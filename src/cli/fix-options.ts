@@ -4,8 +4,7 @@
  */
 import { EVIDENCE_VERDICTS, type EvidenceVerdict } from '../core/fix-plan.js';
 import { closestRegion, isRegionShaped } from '../core/region-names.js';
-import { AmiAuditError } from '../errors.js';
-import { redactUrl } from '../redact-secrets.js';
+import { endpointUrl, imageIdList, integerIn, maxAttempts, oneOf, retryMode, roleArns as roleArnList, secondsIn, usage } from './option-values.js';
 import { stripControlSequences } from '../render/sanitize.js';
 
 /** One option of `fix`: its flags, its help text, and its default when it has one. */
@@ -87,15 +86,9 @@ export interface FixSettings {
   debug: boolean;
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-const IMAGE_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-
 /** Returns validated settings, or throws a usage error that names the option and the fix. */
 export function validateFixOptions(raw: RawFixOptions, env: NodeJS.ProcessEnv): FixSettings {
-  const imageIds = names(raw.imageIds, '--image-ids');
-  for (const id of imageIds) {
-    if (!IMAGE_ID.test(id)) usage(`--image-ids "${stripControlSequences(id)}" is not an image id: expected ami- and 8 or 17 lower-case hex digits, such as ami-0123456789abcdef0`);
-  }
+  const imageIds = imageIdList(names(raw.imageIds, '--image-ids'));
   if (imageIds.length === 0 && raw.from === undefined) usage('fix needs the images to flag: pass --image-ids <ids...> or --from <report.json>');
   const regions = names(raw.region, '--region');
   for (const region of regions) {
@@ -104,10 +97,7 @@ export function validateFixOptions(raw: RawFixOptions, env: NodeJS.ProcessEnv): 
   if (raw.from === undefined && regions.length > 1) usage('--image-ids look in one region: give one --region, and run fix once per region (or use --from, whose report gives each image\'s region)');
   const only = raw.only === undefined ? undefined : names(raw.only, '--only').map((verdict) => oneOf(verdict, EVIDENCE_VERDICTS, '--only'));
   if (only !== undefined && raw.from === undefined) usage('--only selects images of a report by their evidence verdict: it goes with --from');
-  const roleArns = names(raw.roleArn, '--role-arn');
-  for (const roleArn of roleArns) {
-    if (!ROLE_ARN.test(roleArn)) usage(`--role-arn "${stripControlSequences(roleArn)}" is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>`);
-  }
+  const roleArns = roleArnList(names(raw.roleArn, '--role-arn'));
   if (raw.externalId !== undefined && roleArns.length === 0) usage('--external-id goes with --role-arn');
   const profiles = names(raw.profile, '--profile');
   if (raw.from === undefined && (roleArns.length > 1 || (roleArns.length === 0 && profiles.length > 1))) {
@@ -125,8 +115,8 @@ export function validateFixOptions(raw: RawFixOptions, env: NodeJS.ProcessEnv): 
     roleArns,
     concurrency: integerIn(raw.concurrency ?? 5, 1, 50, '--concurrency'),
     output: oneOf(raw.output ?? 'table', FIX_OUTPUTS, '--output'),
-    maxAttempts: integerIn(raw.maxAttempts ?? env.AWS_MAX_ATTEMPTS ?? 10, 1, 50, '--max-attempts'),
-    retryMode: oneOf(raw.retryMode ?? env.AWS_RETRY_MODE ?? 'adaptive', ['standard', 'adaptive'] as const, '--retry-mode'),
+    maxAttempts: maxAttempts(raw.maxAttempts, env),
+    retryMode: retryMode(raw.retryMode, env),
     requestTimeoutMs: Math.round(secondsIn(raw.requestTimeout ?? 20, 0.1, 3600, '--request-timeout') * 1000),
     verbose: raw.verbose === true || raw.debug === true,
     debug: raw.debug === true,
@@ -146,36 +136,7 @@ function names(values: string[] | undefined, flag: string): string[] {
   return [...new Set(list)];
 }
 
-function oneOf<T extends string>(value: string, choices: readonly T[], flag: string): T {
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  return usage(`${flag} "${stripControlSequences(value)}" is not valid: choose ${choices.join(', ')}`);
-}
 
-function integerIn(value: string | number, min: number, max: number, flag: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) return usage(`${flag} "${value}" is not valid: give a whole number from ${min} to ${max}`);
-  return number;
-}
 
-function secondsIn(value: string | number, min: number, max: number, flag: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < min || number > max) return usage(`${flag} "${value}" is not valid: give a number of seconds from ${min} to ${max}`);
-  return number;
-}
 
-/** Checks `--endpoint-url`; its messages never repeat a password or token given in the URL. */
-function endpointUrl(value: string): string {
-  const shown = redactUrl(value);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return usage(`--endpoint-url "${shown}" is not a URL: give one such as http://127.0.0.1:4566`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') usage(`--endpoint-url "${shown}" must start with http:// or https://`);
-  return value;
-}
 
-function usage(message: string): never {
-  throw new AmiAuditError('Usage', message);
-}

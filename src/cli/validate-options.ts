@@ -9,10 +9,9 @@ import { closestRegion, isRegionShaped } from '../core/region-names.js';
 import { isSeverity } from '../core/severity.js';
 import { IMAGE_ATTRIBUTES, type ImageAttributeName } from '../core/types.js';
 import type { BucketShape } from '../aws/token-bucket.js';
-import { AmiAuditError } from '../errors.js';
 import { OUTPUT_FORMAT_NAMES, type OutputFormat } from '../render/index.js';
 import { stripControlSequences } from '../render/sanitize.js';
-import { redactUrl } from '../redact-secrets.js';
+import { endpointUrl, imageIdList, integerIn, maxAttempts, oneOf, retryMode, roleArns as roleArnList, secondsIn, usage } from './option-values.js';
 import type { RawScanOptions } from './options.js';
 import { DEFAULT_ACCOUNT_CONCURRENCY } from '../core/plan-accounts.js';
 
@@ -64,9 +63,6 @@ export interface ScanSettings {
 /** CloudWatch keeps hourly datapoints for 455 days (15 months): a longer window would read nothing more. */
 const MAX_EVIDENCE_DAYS = 455;
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
-/** EC2 image ids: `ami-` and 8 or 17 lower-case hex digits; anything else EC2 answers InvalidAMIID.Malformed. */
-const IMAGE_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** Returns validated settings, or throws a usage error that names the option and the fix. */
 export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv): ScanSettings {
@@ -81,12 +77,9 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
   }
   const output = oneOf(raw.output, OUTPUT_FORMAT_NAMES, '--output');
   const failOn = raw.failOn === 'none' || isSeverity(raw.failOn) ? raw.failOn : usage(`--fail-on "${raw.failOn}" is not a severity: choose info, low, medium, high, critical or none`);
-  const retryMode = oneOf(raw.retryMode ?? env.AWS_RETRY_MODE ?? 'adaptive', ['standard', 'adaptive'] as const, '--retry-mode');
+  const retry = retryMode(raw.retryMode, env);
   const regions = regionNames(raw.region);
-  const roleArns = unique(namesOf(raw.roleArn, '--role-arn'));
-  for (const roleArn of roleArns) {
-    if (!ROLE_ARN.test(roleArn)) usage(`--role-arn "${roleArn}" is not an IAM role ARN: expected arn:aws:iam::<12-digit account>:role/<name>`);
-  }
+  const roleArns = roleArnList(unique(namesOf(raw.roleArn, '--role-arn')));
   const org = organizationSelection(raw, roleArns);
   if (raw.externalId !== undefined && roleArns.length === 0 && !org) usage('--external-id goes with --role-arn or --org');
   const settings: ScanSettings = {
@@ -112,9 +105,9 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
     sarifIncludeSuppressed: raw.sarifIncludeSuppressed === true,
     failOn,
     colorAllowed: raw.color !== false,
-    maxAttempts: integerIn(raw.maxAttempts ?? env.AWS_MAX_ATTEMPTS ?? 10, 1, 50, '--max-attempts'),
-    retryMode,
-    requestTimeoutMs: Math.round(numberIn(raw.requestTimeout, 0.1, 3600, '--request-timeout') * 1000),
+    maxAttempts: maxAttempts(raw.maxAttempts, env),
+    retryMode: retry,
+    requestTimeoutMs: Math.round(secondsIn(raw.requestTimeout, 0.1, 3600, '--request-timeout') * 1000),
     quiet: raw.quiet === true,
     verbose: raw.verbose === true || raw.debug === true,
     debug: raw.debug === true,
@@ -125,7 +118,7 @@ export function validateScanOptions(raw: RawScanOptions, env: NodeJS.ProcessEnv)
   if (raw.ignoreFile !== undefined) settings.ignoreFile = raw.ignoreFile;
   if (raw.baseline !== undefined) settings.baseline = raw.baseline;
   if (raw.stepSummary === true) settings.stepSummary = stepSummaryPath(env);
-  if (raw.timeout !== undefined) settings.timeoutMs = Math.round(numberIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
+  if (raw.timeout !== undefined) settings.timeoutMs = Math.round(secondsIn(raw.timeout, 0.1, 86_400, '--timeout') * 1000);
   if (raw.externalId !== undefined) settings.externalId = raw.externalId;
   if (raw.endpointUrl !== undefined) settings.endpointUrl = endpointUrl(raw.endpointUrl);
   if (raw.input !== undefined) {
@@ -219,11 +212,7 @@ function regionNames(values: string[] | undefined): string[] {
 
 /** Returns the image ids of `--image-ids`, each once; a malformed id is a usage error, not a failed call. */
 function imageIds(values: string[] | undefined): string[] {
-  const ids = unique(namesOf(values, '--image-ids'));
-  for (const id of ids) {
-    if (!IMAGE_ID.test(id)) usage(`--image-ids "${stripControlSequences(id)}" is not an image id: expected ami- and 8 or 17 lower-case hex digits, such as ami-0123456789abcdef0`);
-  }
-  return ids;
+  return imageIdList(unique(namesOf(values, '--image-ids')));
 }
 
 /**
@@ -249,10 +238,6 @@ export function splitList(values: string[] | string | undefined): string[] {
   return list.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
 }
 
-function oneOf<T extends string>(value: string, choices: readonly T[], flag: string): T {
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  return usage(`${flag} "${value}" is not valid: choose ${choices.join(', ')}`);
-}
 
 function oneOfEach<T extends string>(values: string[], choices: readonly T[], flag: string): T[] {
   const chosen: T[] = [];
@@ -265,21 +250,7 @@ function oneOfEach<T extends string>(values: string[], choices: readonly T[], fl
   return chosen;
 }
 
-function integerIn(value: string | number, min: number, max: number, flag: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
-    return usage(`${flag} "${value}" is not valid: give a whole number from ${min} to ${max}`);
-  }
-  return number;
-}
 
-function numberIn(value: string | number, min: number, max: number, flag: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < min || number > max) {
-    return usage(`${flag} "${value}" is not valid: give a number of seconds from ${min} to ${max}`);
-  }
-  return number;
-}
 
 /** Parses `--attribute-rate`: `<burst>:<per-second>` or `off`. */
 function bucketShape(spec: string): BucketShape | undefined {
@@ -293,18 +264,6 @@ function bucketShape(spec: string): BucketShape | undefined {
   return { capacity, refillPerSecond };
 }
 
-/** Checks `--endpoint-url`; its messages never repeat a password or token given in the URL's userinfo. */
-function endpointUrl(value: string): string {
-  const shown = redactUrl(value);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return usage(`--endpoint-url "${shown}" is not a URL: give one such as http://127.0.0.1:4566`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') usage(`--endpoint-url "${shown}" must start with http:// or https://`);
-  return value;
-}
 
 /** Parses `--report <format>=<path>`. */
 function reportSpec(spec: string): { format: OutputFormat; path: string } {
@@ -320,6 +279,3 @@ function stepSummaryPath(env: NodeJS.ProcessEnv): string {
   return path;
 }
 
-function usage(message: string): never {
-  throw new AmiAuditError('Usage', message);
-}
