@@ -2,18 +2,12 @@ import { AmiAuditError } from '../errors.js';
 import { SummaryCounter } from './summarize.js';
 import type { BaselineReport } from './baseline.js';
 import type { SuppressionReport } from './suppressions.js';
-import type { ClassifiedImage, ScanError, ScanResult, ScanScope, SkippedRegion, Summary } from './types.js';
+import type { ClassifiedImage, ScanError, ScanResult, ScanScope, Summary } from './types.js';
 
 /** One saved report, whole: every image with every field it has, known to this version or not. */
-export interface ReportPart {
+export interface ReportPart extends ScanResult {
   /** The file, as the user named it, for messages. */
   source: string;
-  scannedAt: string;
-  scope: ScanScope;
-  images: ClassifiedImage[];
-  errors: ScanError[];
-  skipped: SkippedRegion[];
-  summary: Summary;
 }
 
 /** A merged report, and what the merge has to say about its parts. */
