@@ -212,20 +212,8 @@ export interface MergedScope {
   shards?: { count: number; present: number[]; missing: number[] };
 }
 
-/** One account's totals in `summary.byAccount`. */
-export interface AccountTotals {
-  /** The account's name in AWS Organizations, when known. */
-  name?: string;
-  images: number;
-  byReadiness: Record<Readiness, number>;
-  bySeverity: Record<Severity, number>;
-  countedBySeverity: Record<Severity, number>;
-  findings: number;
-  /** Errors met in the account: any of them makes the scan incomplete. */
-  errors: number;
-}
-
-export interface Summary {
+/** Image and finding counts: of a whole scan (`Summary`) or of one account (`AccountTotals`). */
+export interface Totals {
   images: number;
   byReadiness: Record<Readiness, number>;
   /** Every finding, by severity. */
@@ -233,8 +221,18 @@ export interface Summary {
   /** The findings that count toward `--fail-on`: every finding but the suppressed ones and, with a baseline, the unchanged ones. */
   countedBySeverity: Record<Severity, number>;
   findings: number;
-  complete: boolean;
+  /** Errors met: any of them makes the scan incomplete. */
   errors: number;
+}
+
+/** One account's totals in `summary.byAccount`. */
+export interface AccountTotals extends Totals {
+  /** The account's name in AWS Organizations, when known. */
+  name?: string;
+}
+
+export interface Summary extends Totals {
+  complete: boolean;
   /** What the ignore file did, when one was read. */
   suppressions?: SuppressionReport;
   /** The comparison with `--baseline`, when one was given. */
